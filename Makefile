@@ -1,0 +1,55 @@
+# Gridhub: the two newcomer commands (`make run`, `make test`) and the developer targets.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+DATA_DIR   ?= data
+
+# Debian packages the build, the tests and the benchmarks need (apt only; idempotent).
+DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
+  libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev \
+  libgtest-dev libgmock-dev \
+  python3 python3-paho-mqtt mosquitto mosquitto-clients
+
+.PHONY: all deps build test unit integration test-sanitize run bench clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: deps build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model|registry|tsdb|hub|api)\.'
+
+integration: build
+	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
+
+# The codec and parser unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: deps
+	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j $(JOBS) --target unit_mqtt unit_enos unit_model
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model)\.'
+
+# Start Gridhub with the smart-battery lab provisioned, on embedded defaults.
+run: deps build
+	$(BUILD)/gridhub serve --data-dir $(DATA_DIR) --demo
+
+bench: deps build
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+# Turns bench/run.sh's results.jsonl (one gridhub_loadgen line per run) into docs/benchmarks.md (whole file).
+import argparse
+import json
+import os
+import platform
+
+TARGET_POSTS = 50_000       # acknowledged posts/s
+TARGET_P99_MS = 20.0        # at half that load
+TARGET_IDLE_BYTES = 8 * 1024
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_gib = "?"
+    try:
+        with open("/proc/meminfo") as f:
+            mem_gib = round(int(f.readline().split()[1]) / 1024 / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gib} GiB, Linux {platform.release()}"
+
+
+def ms(v):
+    return "–" if v is None else f"{v:.2f}"
+
+
+def num(v):
+    return "–" if v is None else f"{v:,.0f}"
+
+
+def kib(v):
+    return "–" if v is None else f"{v / 1024:.2f} KiB"
+
+
+def cpu(r):
+    c = r.get("cpu", {})
+    s = f"{c.get('server_cores', 0):.2f} / {c.get('loadgen_cores', 0):.2f}"
+    if c.get("other_cores", 0) >= 0.1:
+        s += f" (other {c['other_cores']:.2f})"
+    return s
+
+
+def errors(r):
+    parts = []
+    p = r.get("posts", {})
+    for code, n in p.get("errors", {}).items():
+        parts.append(f"code {code}: {n}")
+    for code, n in r.get("connect", {}).get("refused", {}).items():
+        parts.append(f"CONNACK {code}: {n}")
+    for key in ("failed",):
+        if r.get("connect", {}).get(key):
+            parts.append(f"connect failed: {r['connect'][key]}")
+    for key in ("unanswered", "unmatched", "unparsable", "skipped"):
+        if p.get(key):
+            parts.append(f"{key}: {p[key]}")
+    if r.get("disconnects"):
+        parts.append(f"disconnects: {r['disconnects']}")
+    if r.get("protocol_errors"):
+        parts.append(f"protocol errors: {r['protocol_errors']}")
+    return ", ".join(parts) or "none"
+
+
+def ratio(measured, target, lower_is_better=False):
+    if measured is None:
+        return "–"
+    if lower_is_better:
+        ok = measured <= target
+        return f"{'meets' if ok else 'misses'} ({measured / target:.2f}× the limit)"
+    ok = measured >= target
+    return f"{'meets' if ok else 'misses'} ({measured / target:.2f}× the target)"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ("results", "out", "date", "load-before", "create-seconds", "devices", "durability", "loadgen-threads",
+              "server-threads", "compiler", "peer-version", "duration", "idle-hold"):
+        ap.add_argument("--" + a, default="")
+    args = ap.parse_args()
+
+    runs = {}
+    with open(args.results) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                r = json.loads(line)
+                runs[r["label"]] = r
+    sizes = sorted({int(k.rsplit("-", 1)[1]) for k in runs if k.startswith("gridhub-idle-")})
+
+    out = []
+    w = out.append
+    w("# Benchmarks")
+    w("")
+    w(f"Measured {args.date} by `make bench` (`bench/run.sh`, rewrites this file). Machine: {machine()}; "
+      f"load average before the run: {args.load_before}. Compiler: {args.compiler}.")
+    w("")
+    w("## Method")
+    w("")
+    w(f"- Server: `gridhub serve --demo --durability {args.durability}` (threads: "
+      f"{'one per core' if args.server_threads in ('', '0') else args.server_threads}), fresh data dir, "
+      f"restarted for each N. A reply with code 200 is sent only once the samples are durable under that mode "
+      f"(`fsync`: written and fsynced, group commit).")
+    w(f"- Devices: {args.devices} created through the REST API (`devices?action=create`, 4 keep-alive HTTP "
+      f"connections, in a product of the demo's thing model) in {args.create_seconds} s.")
+    w(f"- Load generator: `bench/loadgen` (`gridhub_loadgen`, C++ on Asio and the `mqtt/` codec, "
+      f"{args.loadgen_threads} thread(s), every connection on one io_context per thread, bound round-robin to "
+      f"127.0.0.2–127.0.0.20). Each device logs in like the Python SDK (clientId "
+      f"`dk|securemode=2,signmethod=hmacsha256,timestamp=<ms>|`, username `dk&pk`, SHA-256 sign) and posts the "
+      f"lab's `thing.measurepoint.post` (cycle_number, temp, voltage, current, accumulating_power with the lab's "
+      f"formulas, ~230 bytes) at QoS 1, matching each `_reply` by id. It runs on the same 2 cores as the server.")
+    w(f"- Per N: connect all and hold idle {args.idle_hold} s, server VmRSS read before connecting and after the "
+      f"hold → bytes per idle connection; then a saturation run (closed loop: each connection sends its next post "
+      f"when the reply to the previous one arrives, 1 in flight per connection, {args.duration} s measured after "
+      f"2 s of warm-up); then an open-loop run paced at half the saturated rate (posts spread evenly over the "
+      f"connections on a 1 ms schedule; a post whose slot finds its connection still waiting is skipped and "
+      f"counted, not sent late), which gives the latency at half load.")
+    w("- Latency: publish of the post → arrival of its `_reply`, recorded in a log-bucketed histogram "
+      "(~3% resolution, reported as the bucket's upper bound). Rates count only replies with code 200 that arrive "
+      "inside the measured window.")
+    w("- CPU: utime+stime from `/proc/PID/stat` over the measured window, in cores, for the server / the load "
+      "generator; \"other\" is what the rest of the machine used in that window (a high figure makes the run "
+      "suspect).")
+    w("")
+    w("## Gridhub")
+    w("")
+    w("| N | connect rate | idle RSS / connection | saturation: acked posts/s | p50 / p99 ms | CPU server / loadgen "
+      "| half load: acked posts/s | p50 / p90 / p99 / max ms | CPU server / loadgen | errors |")
+    w("|---|---|---|---|---|---|---|---|---|---|")
+    best_posts = None
+    for n in sizes:
+        idle = runs.get(f"gridhub-idle-{n}", {})
+        mx = runs.get(f"gridhub-max-{n}", {})
+        half = runs.get(f"gridhub-half-{n}", {})
+        rate = idle.get("connect", {}).get("per_s")
+        per = idle.get("server_rss", {}).get("bytes_per_connection")
+        sat = mx.get("posts", {}).get("acked_per_s")
+        if sat is not None:
+            best_posts = sat if best_posts is None else max(best_posts, sat)
+        ml = mx.get("latency_ms", {})
+        hl = half.get("latency_ms", {})
+        errs = "; ".join(f"{k}: {errors(r)}" for k, r in (("idle", idle), ("max", mx), ("half", half)) if r and
+                         errors(r) != "none") or "none"
+        w(f"| {n:,} | {num(rate)}/s | {kib(per)} | {num(sat)} | {ms(ml.get('p50'))} / {ms(ml.get('p99'))} | "
+          f"{cpu(mx) if mx else '–'} | {num(half.get('posts', {}).get('acked_per_s'))} "
+          f"(offered {num(half.get('rate_target'))}) | {ms(hl.get('p50'))} / {ms(hl.get('p90'))} / "
+          f"{ms(hl.get('p99'))} / {ms(hl.get('max'))} | {cpu(half) if half else '–'} | {errs} |")
+    w("")
+    w("## Against the targets of this first step")
+    w("")
+    w("| target | measured | verdict |")
+    w("|---|---|---|")
+    w(f"| ≥ {TARGET_POSTS:,} acknowledged posts/s | best {num(best_posts)}/s | {ratio(best_posts, TARGET_POSTS)} |")
+    for n in sizes:
+        half = runs.get(f"gridhub-half-{n}", {})
+        p99 = half.get("latency_ms", {}).get("p99")
+        offered = half.get("rate_target")
+        note = ""
+        if offered is not None and offered < TARGET_POSTS / 2:
+            note = (f"; measured at {num(offered)}/s offered, below the {TARGET_POSTS // 2:,}/s the target "
+                    f"names, because saturation is below {TARGET_POSTS:,}/s")
+        w(f"| p99 < {TARGET_P99_MS:.0f} ms at half load, N={n:,} | {ms(p99)} ms | "
+          f"{ratio(p99, TARGET_P99_MS, lower_is_better=True)}{note} |")
+    for n in sizes:
+        per = runs.get(f"gridhub-idle-{n}", {}).get("server_rss", {}).get("bytes_per_connection")
+        w(f"| ≤ 8 KiB server memory per idle connection, N={n:,} | {kib(per)} | "
+          f"{ratio(per, TARGET_IDLE_BYTES, lower_is_better=True)} |")
+    w("")
+
+    peer = {k: v for k, v in runs.items() if k.startswith("mosquitto-")}
+    w("## Peer: Mosquitto" + (f" {args.peer_version}" if args.peer_version else ""))
+    w("")
+    if not peer:
+        w("Not run (PEER=0 or mosquitto not installed).")
+    else:
+        w("Same machine, same load generator, Debian's broker with its own config file (`listener`, "
+          "`allow_anonymous true`, `max_inflight_messages 20`, `max_queued_messages 10000`, `persistence false`, "
+          "`max_connections -1`, and `set_tcp_nodelay true` — Gridhub's sockets are TCP_NODELAY too; without it "
+          "the broker's small packets wait on Nagle + delayed ACK and it looks far slower than it is). Relay mode "
+          "(`--relay`): 1,000 publishers with 20 QoS 1 posts in flight each (PUBACK frees the slot; Mosquitto "
+          "has no `_reply`), one QoS 1 subscriber on `/sys/+/+/thing/measurepoint/post` playing the back end. "
+          "Per /work/shared/BENCHMARKS.md, PUBACKed is not delivered: Mosquitto acknowledges every publish and "
+          "drops what it cannot queue for the subscriber, so the fair figure is the highest offered rate the "
+          "subscriber receives without loss. Delivery latency has millisecond resolution (from the post's "
+          "`time`). Mosquitto keeps nothing on disk, Gridhub fsyncs every acknowledged post.")
+        w("")
+        w("| run | offered /s | PUBACKed /s | delivered /s | lost (whole run) | delivery p50 / p99 ms | CPU broker / "
+          "loadgen |")
+        w("|---|---|---|---|---|---|---|")
+        best_lossless = None
+        for label, r in sorted(peer.items(), key=lambda kv: (kv[1].get("mode") != "idle", kv[1].get("rate_target", 0))):
+            if r.get("mode") == "idle":
+                continue
+            rel = r.get("relay", {})
+            dl = rel.get("delivery_latency_ms", {})
+            lost = rel.get("lost_total")
+            offered = r.get("rate_target") or 0
+            if lost == 0 and offered and (best_lossless is None or offered > best_lossless[0]):
+                best_lossless = (offered, rel.get("delivered_per_s"))
+            w(f"| {label} | {'closed loop' if not offered else num(offered)} | "
+              f"{num(r.get('posts', {}).get('acked_per_s'))} | {num(rel.get('delivered_per_s'))} | "
+              f"{num(lost)} of {num(r.get('posts', {}).get('sent_total'))} | {ms(dl.get('p50'))} / "
+              f"{ms(dl.get('p99'))} | {cpu(r)} |")
+        w("")
+        idle = next((r for k, r in peer.items() if r.get("mode") == "idle"), None)
+        if idle:
+            w(f"Idle: {idle['connections']:,} connections at {num(idle['connect']['per_s'])} connects/s, "
+              f"{kib(idle.get('server_rss', {}).get('bytes_per_connection'))} of broker RSS each.")
+            w("")
+        if best_lossless and best_posts:
+            w(f"Highest lossless offered rate tried: {num(best_lossless[0])}/s. Gridhub's best acknowledged "
+              f"(= stored and fsynced) rate is {best_posts / best_lossless[0]:.2f}× that.")
+            w("")
+    w("## Raw results")
+    w("")
+    w("One `gridhub_loadgen` line per run (`bench/loadgen`, see `--help`):")
+    w("")
+    w("```")
+    with open(args.results) as f:
+        for line in f:
+            if line.strip():
+                w(line.strip())
+    w("```")
+    with open(args.out, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

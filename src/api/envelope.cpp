@@ -1,0 +1,110 @@
+// Envelopes, request ids and the error -> (HTTP status, EnOS code) table.
+#include "api/envelope.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <random>
+
+#include "model/errc.hpp"
+#include "registry/errc.hpp"
+
+namespace gridhub::api {
+
+namespace {
+
+ErrorStatus map_api(errc e) {
+  switch (e) {
+    case errc::unauthorized: return {401, kCodeUnauthorized};
+    case errc::forbidden: return {403, kCodeNoPermission};
+    case errc::not_found: return {404, kCodeNotFound};
+    case errc::invalid_param:
+    case errc::unknown_action: return {400, kCodeInvalidParam};
+    case errc::method_not_allowed: return {405, kCodeMethodNotAllowed};
+    case errc::body_too_large: return {413, kCodeInvalidParam};
+    case errc::header_too_large: return {431, kCodeInvalidParam};
+    case errc::model_in_use: return {409, kCodeInvalidParam};
+    case errc::internal: return {500, kCodeInternal};
+  }
+  return {500, kCodeInternal};
+}
+
+ErrorStatus map_registry(registry::errc e, Subject subject) {
+  using registry::errc;
+  switch (e) {
+    case errc::not_found:
+    case errc::org_not_found:
+    case errc::product_not_found: return {404, kCodeNotFound};
+    case errc::model_not_found: return {404, kCodeModelNotFound};
+    case errc::already_exists:
+      return subject == Subject::Device ? ErrorStatus{409, kCodeDeviceKeyExists} : ErrorStatus{409, kCodeInvalidParam};
+    case errc::in_use:
+      return subject == Subject::Product ? ErrorStatus{409, kCodeProductHasDevices}
+                                         : ErrorStatus{409, kCodeInvalidParam};
+    case errc::limit_exceeded:
+      return subject == Subject::Device ? ErrorStatus{409, kCodeTooManyDevices} : ErrorStatus{409, kCodeInvalidParam};
+    case errc::invalid_argument:
+    case errc::inheritance_cycle: return {400, kCodeInvalidParam};
+    case errc::key_generation_failed: return {500, kCodeKeyGenerationFailed};
+    case errc::schema_too_new:
+    case errc::storage_error: return {500, kCodeInternal};
+  }
+  return {500, kCodeInternal};
+}
+
+// Every model error reachable from the API comes from a document the caller sent (an import, an API-format
+// model, a device attribute value): the caller's fault.
+ErrorStatus map_model(model::errc) { return {400, kCodeInvalidParam}; }
+
+std::string envelope(int code, std::string_view msg, boost::json::value* data, const boost::json::object* pagination) {
+  boost::json::object o;
+  o.reserve(5);
+  o.emplace("code", code);
+  o.emplace("msg", msg);
+  o.emplace("requestId", new_request_id());
+  if (data) o.emplace("data", std::move(*data));
+  if (pagination) o.emplace("pagination", *pagination);
+  return boost::json::serialize(o);
+}
+
+}  // namespace
+
+ErrorStatus map_error(const boost::system::error_code& ec, Subject subject) {
+  if (ec.category() == api_category()) return map_api(static_cast<errc>(ec.value()));
+  if (ec.category() == registry::registry_category()) return map_registry(static_cast<registry::errc>(ec.value()), subject);
+  if (ec.category() == model::model_category()) return map_model(static_cast<model::errc>(ec.value()));
+  return {500, kCodeInternal};
+}
+
+std::string new_request_id() {
+  // Request ids only correlate logs; a per-thread PRNG seeded from the OS is enough and never blocks.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const uint64_t hi = rng(), lo = rng();
+  unsigned char b[16];
+  for (int i = 0; i < 8; ++i) {
+    b[i] = static_cast<unsigned char>(hi >> (8 * i));
+    b[8 + i] = static_cast<unsigned char>(lo >> (8 * i));
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  char text[37];
+  std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return std::string(text, 36);
+}
+
+ApiResponse ok(boost::json::value data) { return {200, envelope(kCodeOk, "OK", &data, nullptr)}; }
+
+ApiResponse ok_page(boost::json::value data, int page_no, int page_size, int64_t total_size) {
+  boost::json::object pagination{{"pageNo", page_no}, {"pageSize", page_size}, {"totalSize", total_size}};
+  return {200, envelope(kCodeOk, "OK", &data, &pagination)};
+}
+
+ApiResponse error(const boost::system::error_code& ec, Subject subject, std::string_view message) {
+  const ErrorStatus s = map_error(ec, subject);
+  const std::string fallback = message.empty() ? ec.message() : std::string();
+  boost::json::value data;  // null: the key is there on errors too, as EnOS answers
+  return {s.http_status, envelope(s.code, message.empty() ? std::string_view(fallback) : message, &data, nullptr)};
+}
+
+}  // namespace gridhub::api

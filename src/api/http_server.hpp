@@ -1,0 +1,43 @@
+// The HTTP listener: one acceptor per io_context on a shared port (SO_REUSEPORT, like the hub), each
+// connection an HttpSession on the loop that accepted it.
+#pragma once
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace gridhub::api {
+
+struct ApiContext;
+
+// start() and port() from the owning thread; stop() from any thread.
+class HttpServer {
+ public:
+  HttpServer(std::vector<boost::asio::io_context*> loops, ApiContext& ctx, std::string bind, uint16_t port);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds every loop's acceptor (port 0: any free port, shared by all loops) and starts accepting.
+  std::error_code start();
+  // Stops accepting and closes every session, each on its own loop (posted). Idempotent.
+  void stop();
+  uint16_t port() const { return port_; }
+
+ private:
+  struct Loop;
+  static void do_accept(const std::shared_ptr<Loop>& loop);
+
+  std::vector<boost::asio::io_context*> io_;
+  ApiContext& ctx_;
+  std::string bind_;
+  uint16_t port_;
+  // Shared with pending accepts and sessions, which may outlive this object at shutdown.
+  std::vector<std::shared_ptr<Loop>> loops_;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace gridhub::api

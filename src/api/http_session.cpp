@@ -1,0 +1,182 @@
+// The HTTP session: read a request, hand it to handle_request, queue the response, write in order.
+#include "api/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "api/context.hpp"
+#include "api/envelope.hpp"
+#include "api/limits.hpp"
+#include "api/router.hpp"
+
+namespace gridhub::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set)
+    : stream_(std::move(socket)), set_(std::move(set)) {
+  set_->live.insert(this);
+}
+
+HttpSession::~HttpSession() { set_->live.erase(this); }
+
+void HttpSession::start() { do_read(); }
+
+void HttpSession::close() {
+  closing_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
+}
+
+void HttpSession::do_read() {
+  if (closing_ || reading_) return;
+  // A fresh parser per request: limits apply to each message, and no state leaks between requests.
+  parser_.emplace();
+  parser_->body_limit(kMaxBodyBytes);
+  parser_->header_limit(kMaxHeaderBytes);
+  stream_.expires_after(kRequestTimeout);
+  reading_ = true;
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
+}
+
+void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
+  if (ec) return on_read(ec, 0);
+  // curl and others wait (1 s) for "100 Continue" before sending a body; answer it when no response is being
+  // written, so the interim response cannot interleave with a queued one.
+  const auto& req = parser_->get();
+  if (!parser_->is_done() && queue_.empty() && iequals_ascii(req[http::field::expect], "100-continue")) {
+    continue_.emplace(http::status::continue_, req.version());
+    http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+      self->continue_.reset();
+      if (wec) return self->on_read(wec, 0);
+      self->do_read_body();
+    });
+    return;
+  }
+  do_read_body();
+}
+
+void HttpSession::do_read_body() {
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  reading_ = false;
+  if (ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+        ec == asio::error::eof || ec == asio::error::connection_reset || closing_) {
+      if (queue_.empty()) close();
+      else closing_ = true;  // finish writing what was answered
+      return;
+    }
+    // The parser refused the request (limits, syntax): answer it, then close.
+    if (ec.category() == beast::error_code(http::error::body_limit).category()) return refuse(ec);
+    if (queue_.empty()) close();
+    else closing_ = true;
+    return;
+  }
+
+  auto req = parser_->release();
+  ApiRequest request;
+  request.method.assign(req.method_string());
+  request.target.assign(req.target());
+  request.authorization.assign(req[http::field::authorization]);
+  request.body = std::move(req.body());
+  ApiResponse answer = handle_request(set_->ctx, request);
+
+  Response res{static_cast<http::status>(answer.status), req.version()};
+  res.set(http::field::server, "gridhub");
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(req.keep_alive() && (request.method == "GET" || request.method == "POST"));
+  res.body() = std::move(answer.body);
+  res.prepare_payload();
+  queue(std::move(res));
+  if (queue_.size() < kMaxQueuedResponses) do_read();
+}
+
+void HttpSession::refuse(beast::error_code ec) {
+  ApiResponse answer;
+  if (ec == http::error::body_limit)
+    answer = error(errc::body_too_large, "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+  else if (ec == http::error::header_limit)
+    answer = error(errc::header_too_large, "request header is larger than " + std::to_string(kMaxHeaderBytes) + " bytes");
+  else
+    answer = error(errc::invalid_param, "malformed HTTP request: " + ec.message());
+  Response res{static_cast<http::status>(answer.status), 11};
+  res.set(http::field::server, "gridhub");
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(false);
+  res.body() = std::move(answer.body);
+  res.prepare_payload();
+  queue(std::move(res));
+}
+
+void HttpSession::queue(Response res) {
+  if (!res.keep_alive()) closing_ = true;
+  queue_.push_back(std::move(res));
+  if (queue_.size() == 1 && !continue_) do_write();
+}
+
+void HttpSession::do_write() {
+  stream_.expires_after(kRequestTimeout);
+  const bool close_after = !queue_.front().keep_alive();
+  http::async_write(stream_, queue_.front(),
+                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
+}
+
+void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {
+  if (ec) {
+    close();
+    return;
+  }
+  queue_.pop_front();
+  if (close_after) {
+    closing_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    lingered_ = 0;
+    stream_.expires_after(kLingerTimeout);
+    return do_linger();
+  }
+  if (!queue_.empty()) return do_write();
+  if (closing_) return close();
+  do_read();  // resumes reading if the queue was full (no-op while a read is pending)
+}
+
+void HttpSession::do_linger() {
+  // Closing with unread bytes makes the kernel send RST, which can destroy the answer in flight (a client still
+  // sending a refused body would see "connection reset", not our 413). Read and drop until the peer closes.
+  stream_.async_read_some(buffer_.prepare(kLingerChunkBytes),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->lingered_ += n;
+                            if (ec || self->lingered_ > kMaxLingerBytes) return self->close();
+                            self->do_linger();
+                          });
+}
+
+}  // namespace gridhub::api

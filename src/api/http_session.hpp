@@ -1,0 +1,70 @@
+// One HTTP/1.1 connection in Beast's shape: a fresh parser per request (body and header limits), a 30 s
+// timeout, keep-alive, Expect: 100-continue, and at most kMaxQueuedResponses pipelined responses before it
+// stops reading (backpressure).
+#pragma once
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_set>
+
+namespace gridhub::api {
+
+struct ApiContext;
+class HttpSession;
+
+// What the sessions of one io thread share with the listener. Touched only on that thread; sessions hold it
+// so it outlives them even when the server object is gone first.
+struct SessionSet {
+  explicit SessionSet(ApiContext& c) : ctx(c) {}
+  ApiContext& ctx;
+  std::unordered_set<HttpSession*> live;
+};
+
+// Lives on one io_context (its thread) for its whole life; kept alive by its pending operations.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void start();
+  // Closes the socket; pending operations end with operation_aborted and the session goes away.
+  // REQUIRES: called on the session's io thread.
+  void close();
+
+ private:
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void do_read();
+  void on_read_header(boost::beast::error_code ec, std::size_t n);
+  void do_read_body();
+  void on_read(boost::beast::error_code ec, std::size_t n);
+  // Answers a request the parser refused (too large, malformed) and closes after the answer.
+  void refuse(boost::beast::error_code ec);
+  void queue(Response res);
+  void do_write();
+  void on_write(bool close, boost::beast::error_code ec, std::size_t n);
+  // After the last response: half-closed, drains what the peer still sends, then closes.
+  void do_linger();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::deque<Response> queue_;  // front() is being written
+  std::shared_ptr<SessionSet> set_;
+  std::size_t lingered_ = 0;
+  bool reading_ = false;
+  bool closing_ = false;  // a response that closes the connection is queued: read no more
+  // Holds a 100 Continue interim response while it is written (never at the same time as a queued one).
+  std::optional<boost::beast::http::response<boost::beast::http::empty_body>> continue_;
+};
+
+}  // namespace gridhub::api

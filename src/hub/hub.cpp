@@ -1,0 +1,96 @@
+// Hub start-up and shutdown: one acceptor per io thread on a shared port, sessions, kicks.
+#include "hub/hub.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <boost/asio/post.hpp>
+
+#include "hub/session.hpp"
+
+namespace gridhub::hub {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct Hub::Loop {
+  explicit Loop(asio::io_context& io) : io(io), acceptor(io) {}
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  Session::LiveSet live;  // touched only on this loop's thread
+};
+
+Hub::Hub(std::vector<asio::io_context*> loops, registry::Registry& registry, tsdb::TimeSeriesStore& store,
+         HubOptions options)
+    : io_(std::move(loops)), view_(registry) {
+  ctx_ = std::shared_ptr<HubContext>(new HubContext{view_, registry, store, {}, std::move(options), {}});
+}
+
+Hub::~Hub() = default;
+
+std::error_code Hub::start() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(ctx_->options.bind, ec);
+  if (ec) return std::make_error_code(std::errc::invalid_argument);
+  uint16_t port = ctx_->options.mqtt_port;
+  for (auto* io : io_) {
+    auto loop = std::make_unique<Loop>(*io);
+    tcp::endpoint endpoint(address, port);
+    loop->acceptor.open(endpoint.protocol(), ec);
+    if (ec) return ec;
+    loop->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    // Every loop accepts on the same port; the kernel spreads connections across them.
+    int one = 1;
+    ::setsockopt(loop->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    loop->acceptor.bind(endpoint, ec);
+    if (ec) return ec;
+    loop->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return ec;
+    port = loop->acceptor.local_endpoint().port();  // port 0: the others join the port the first one got
+    loops_.push_back(std::move(loop));
+  }
+  port_ = port;
+  ctx_->registry.mark_all_offline(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch()).count());
+  ctx_->view.current();  // build the first snapshot before devices arrive
+  for (auto& loop : loops_) do_accept(*loop);
+  spdlog::info("MQTT listening on {}:{} ({} loops)", ctx_->options.bind, port_, loops_.size());
+  return {};
+}
+
+void Hub::do_accept(Loop& loop) {
+  loop.acceptor.async_accept([this, &loop](boost::system::error_code ec, tcp::socket socket) {
+    if (stopped_) return;
+    if (ec) {
+      // Out of descriptors and the like: keep accepting once the condition passes.
+      if (ec != asio::error::operation_aborted) spdlog::warn("accept: {}", ec.message());
+      if (ec == asio::error::operation_aborted) return;
+    } else {
+      std::make_shared<Session>(std::move(socket), ctx_, loop.live)->start();
+    }
+    do_accept(loop);
+  });
+}
+
+void Hub::stop() {
+  if (stopped_.exchange(true)) return;
+  for (auto& loop : loops_) {
+    asio::post(loop->io, [l = loop.get()] {
+      boost::system::error_code ec;
+      l->acceptor.close(ec);
+      // close() erases from the set, so walk a copy.
+      std::vector<Session*> sessions(l->live.begin(), l->live.end());
+      for (auto* s : sessions) s->close();
+    });
+  }
+}
+
+bool Hub::is_online(std::string_view pk, std::string_view dk) const {
+  return ctx_->directory.find(pk, dk) != nullptr;
+}
+
+void Hub::kick(std::string_view pk, std::string_view dk) {
+  if (auto s = ctx_->directory.find(pk, dk)) s->close_async();
+}
+
+}  // namespace gridhub::hub

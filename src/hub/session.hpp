@@ -1,0 +1,72 @@
+// One device connection: MQTT framing, login, keepalive, dispatch of upstream requests and the write queue.
+// Thread affinity: everything runs on the io_context the socket belongs to; other threads only call
+// close_async() / send_async(), which post there (Beast's session shape, STYLE.md item 8).
+#pragma once
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "hub/handle_login.hpp"
+#include "hub/hub.hpp"
+#include "mqtt/decoder.hpp"
+
+namespace gridhub::hub {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using LiveSet = std::unordered_set<Session*>;   // the sessions of one loop, touched only on that loop
+
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live);
+  ~Session();
+  void start();
+  void close_async();
+  // Publishes a downstream message to the device (QoS 0 or 1). Thread-safe.
+  void send_async(std::string topic, std::string payload, uint8_t qos);
+  // REQUIRES: on the session's loop.
+  void close();
+
+ private:
+  enum class TimerMode : uint8_t { ConnectTimeout, ConnackDelay, Keepalive, ActivationWindow };
+
+  void do_wait_read();
+  void on_readable(boost::system::error_code ec);
+  void process_packets();
+  void handle(mqtt::Connect& p);
+  void handle(mqtt::Publish& p);
+  void handle(mqtt::Subscribe& p);
+  void handle(mqtt::Unsubscribe& p);
+  void finish_login();
+  void reply(std::string_view request_topic, std::string_view id, int code, std::string_view message,
+             std::string_view data, uint8_t qos);
+  void puback(uint8_t qos, uint16_t packet_id);
+  void publish(std::string_view topic, std::string_view payload, uint8_t qos);
+  void send(const std::string& bytes);
+  void do_write();
+  void on_write(boost::system::error_code ec);
+  void arm_timer(TimerMode mode, std::chrono::steady_clock::duration after);
+  void on_timer(boost::system::error_code ec);
+  void close_after_write();
+  bool owns_topic(std::string_view topic_or_filter) const;
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  std::shared_ptr<HubContext> keep_;  // the context outlives every session
+  HubContext& ctx_;
+  LiveSet& live_;
+  mqtt::Decoder decoder_;
+  std::string writing_, pending_;
+  TimerMode timer_mode_ = TimerMode::ConnectTimeout;
+  bool reading_ = false, write_in_flight_ = false, hold_writes_ = false, close_after_write_ = false;
+  bool closed_ = false, connected_ = false, eof_ = false, stop_reading_ = false, paused_ = false;
+  LoginDecision login_;
+  std::chrono::steady_clock::duration keepalive_limit_{};
+  std::chrono::steady_clock::time_point last_activity_;
+  std::size_t inflight_ = 0;
+  uint16_t next_packet_id_ = 1;
+  uint32_t next_command_id_ = 1;
+};
+
+}  // namespace gridhub::hub

@@ -1,0 +1,96 @@
+// The Registry seam: OUs, thing models (stored as opaque JSON text), products, devices with their presence,
+// and API credentials. SQLite implements it (sqlite_registry.hpp); a server database could later.
+#pragma once
+#include <boost/system/result.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/errc.hpp"
+#include "registry/records.hpp"
+
+namespace gridhub::registry {
+
+// Thread-safe: every method may be called from any thread. Failures are errc values (see errc.hpp); a failed
+// call changes nothing. Times come in as arguments or record fields (epoch ms); where a record's time is 0 on
+// create, the wall clock fills it.
+class Registry {
+ public:
+  virtual ~Registry() = default;
+
+  // --- OUs ---
+  virtual boost::system::result<Org> create_org(std::string name, int64_t now) = 0;
+  virtual boost::system::result<Org> get_org(std::string_view org_id) = 0;
+  virtual std::vector<Org> list_orgs() = 0;  // oldest first
+
+  // --- Models ---
+  // create: errc::org_not_found, already_exists, model_not_found (parent), limit_exceeded (kMaxModelsPerOrg).
+  virtual boost::system::result<void> create_model(const ModelRecord&) = 0;
+  // By (org_id, model_id); replaces parent, body, draft, switch and update_time (create_time is kept).
+  // errc::not_found, model_not_found (parent), inheritance_cycle.
+  virtual boost::system::result<void> update_model(const ModelRecord&) = 0;
+  virtual boost::system::result<ModelRecord> get_model(std::string_view org, std::string_view model_id) = 0;
+  // id_like: case-insensitive substring of the model id ("" = all). Newest first.
+  virtual PageResult<ModelRecord> search_models(std::string_view org, std::string_view id_like, Page) = 0;
+  // errc::in_use while a product uses the model or a model inherits it.
+  virtual boost::system::result<void> delete_model(std::string_view org, std::string_view model_id) = 0;
+  virtual std::vector<ModelRecord> all_models() = 0;  // every OU, for the hub's snapshot
+
+  // --- Products ---
+  // create fills product_key/secret/times and returns the stored record; name (defaultValue) unique per OU
+  // (errc::already_exists); model must exist in the OU (errc::model_not_found); at most kMaxProductsPerOrg.
+  virtual boost::system::result<Product> create_product(Product) = 0;
+  virtual boost::system::result<Product> get_product(std::string_view org, std::string_view product_key) = 0;
+  // By (org_id, product_key): name, node type, model, data format, switches, description, tags; update_time
+  // becomes the wall clock. Key, secret and create_time are kept.
+  virtual boost::system::result<Product> update_product(const Product&) = 0;
+  // errc::in_use while the product has devices.
+  virtual boost::system::result<void> delete_product(std::string_view org, std::string_view product_key) = 0;
+  virtual PageResult<Product> search_products(std::string_view org, const ProductFilter&,
+                                              Page) = 0;  // newest first
+  virtual std::vector<Product> all_products() = 0;
+
+  // --- Devices ---
+  // create generates what is missing (assetId, deviceKey, deviceSecret); (product_key, device_key) globally
+  // unique (errc::already_exists); product must exist in the OU (errc::product_not_found);
+  // kMaxDevicesPerProduct -> errc::limit_exceeded. Presence fields of the argument are ignored.
+  virtual boost::system::result<Device> create_device(Device) = 0;
+  virtual boost::system::result<Device> get_device(std::string_view org, std::string_view product_key,
+                                                   std::string_view device_key) = 0;
+  virtual boost::system::result<Device> get_device_by_asset(std::string_view org,
+                                                            std::string_view asset_id) = 0;
+  // Found by asset_id when set, else by (product_key, device_key), within org_id. Writes name, description,
+  // timezone, dst, attributes and tags (whole objects: tags are replaced, not merged).
+  virtual boost::system::result<Device> update_device(const Device&) = 0;
+  virtual boost::system::result<void> delete_device(std::string_view org, std::string_view pk,
+                                                    std::string_view dk) = 0;
+  // Disabling an online device also marks it offline at `now` (the hub drops its session).
+  virtual boost::system::result<void> set_device_enabled(std::string_view org, std::string_view pk,
+                                                         std::string_view dk, bool enabled, int64_t now) = 0;
+  virtual PageResult<Device> search_devices(std::string_view org, const DeviceFilter&,
+                                            Page) = 0;  // newest first
+  virtual std::vector<Device> all_devices() = 0;        // for the hub's snapshot; in no particular order
+
+  // --- Presence (hub, on login/logout) ---
+  // Never wait on disk: changes are queued and written in batches by a background thread. Reads
+  // (get_device, search_devices, all_devices) see queued changes at once. device_online also sets
+  // activated/active_time on the first login. Unknown devices are ignored.
+  virtual void device_online(std::string_view pk, std::string_view dk, int64_t now) = 0;
+  virtual void device_offline(std::string_view pk, std::string_view dk, int64_t now) = 0;
+  virtual void mark_all_offline(int64_t now) = 0;  // at start-up: nobody is connected yet
+  virtual void flush() = 0;                        // returns once presence queued before the call is on disk
+
+  // --- API credentials ---
+  // The token is returned once in clear and stored only as its hash. errc::org_not_found, invalid_argument.
+  virtual boost::system::result<std::string> create_api_token(std::string_view org, std::string role,
+                                                              std::string name) = 0;
+  virtual std::optional<ApiCredential> authenticate(std::string_view token) = 0;
+
+  // Monotonically increasing; moves on every committed change to devices, products or models (not presence).
+  // The hub rebuilds its snapshot when it moves.
+  virtual uint64_t version() const = 0;
+};
+
+}  // namespace gridhub::registry

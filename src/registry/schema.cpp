@@ -1,0 +1,121 @@
+// Schema v1 and the migration driver. JSON columns are text; name_search holds every string of an i18n name,
+// one per line, so LIKE searches the names and not the JSON keys. Devices count per product is kept by
+// triggers so the 10,000-device limit check does not scan.
+#include "registry/schema.hpp"
+
+#include "registry/errc.hpp"
+
+namespace gridhub::registry {
+
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE orgs (
+  org_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  create_time INTEGER NOT NULL
+);
+CREATE TABLE models (
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  model_id TEXT NOT NULL,
+  parent_model_id TEXT,            -- NULL = no parent
+  body TEXT NOT NULL,
+  draft_body TEXT NOT NULL,
+  validation_enabled INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  PRIMARY KEY (org_id, model_id),
+  FOREIGN KEY (org_id, parent_model_id) REFERENCES models(org_id, model_id)
+);
+CREATE INDEX models_parent ON models(org_id, parent_model_id);
+CREATE TABLE products (
+  product_key TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  product_secret TEXT NOT NULL,
+  name TEXT NOT NULL,
+  name_default TEXT NOT NULL,
+  name_search TEXT NOT NULL,
+  node_type TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  data_format TEXT NOT NULL,
+  bi_directional_auth INTEGER NOT NULL,
+  dynamic_activate_enabled INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  device_count INTEGER NOT NULL DEFAULT 0,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  UNIQUE (org_id, name_default),
+  FOREIGN KEY (org_id, model_id) REFERENCES models(org_id, model_id)
+);
+CREATE INDEX products_model ON products(org_id, model_id);
+CREATE INDEX products_time ON products(org_id, create_time);
+CREATE TABLE devices (
+  asset_id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  product_key TEXT NOT NULL REFERENCES products(product_key),
+  device_key TEXT NOT NULL,
+  device_secret TEXT NOT NULL,
+  name TEXT NOT NULL,
+  name_search TEXT NOT NULL,
+  description TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  dst INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  activated INTEGER NOT NULL,
+  online INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  active_time INTEGER NOT NULL,
+  last_online_time INTEGER NOT NULL,
+  last_offline_time INTEGER NOT NULL,
+  UNIQUE (product_key, device_key)
+);
+CREATE INDEX devices_time ON devices(org_id, create_time);
+CREATE INDEX devices_online ON devices(online) WHERE online = 1;
+CREATE TRIGGER devices_count_insert AFTER INSERT ON devices BEGIN
+  UPDATE products SET device_count = device_count + 1 WHERE product_key = NEW.product_key;
+END;
+CREATE TRIGGER devices_count_delete AFTER DELETE ON devices BEGIN
+  UPDATE products SET device_count = device_count - 1 WHERE product_key = OLD.product_key;
+END;
+CREATE TABLE api_tokens (
+  token_hash BLOB PRIMARY KEY,     -- crypto_generichash of the token; the token itself is never stored
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  role TEXT NOT NULL,
+  name TEXT NOT NULL
+);
+)sql";
+
+// Migrations[i] takes version i to i + 1 (index 0 creates the schema).
+constexpr const char* kMigrations[] = {kSchemaV1};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+}  // namespace
+
+boost::system::result<void> ensure_schema(SqliteDb& db) {
+  Transaction tx(db);
+  if (auto r = tx.begin(); !r) return r;
+  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !r) return r;
+  int64_t version = 0;
+  {
+    auto st = db.prepare("SELECT version FROM schema_version");
+    if (!st) return st.error();
+    auto found = st->scalar(0);
+    if (!found) return found.error();
+    version = *found;
+  }
+  if (version > kSchemaVersion) return make_error_code(errc::schema_too_new);
+  for (int64_t v = version; v < kSchemaVersion; ++v)
+    if (auto r = db.exec(kMigrations[v]); !r) return r;
+  if (version != kSchemaVersion) {
+    if (auto r = db.exec("DELETE FROM schema_version"); !r) return r;
+    auto ins = db.prepare("INSERT INTO schema_version (version) VALUES (?1)");
+    if (!ins) return ins.error();
+    if (auto r = ins->bind(1, static_cast<int64_t>(kSchemaVersion)).run(); !r) return r;
+  }
+  return tx.commit();
+}
+
+}  // namespace gridhub::registry

@@ -1,0 +1,147 @@
+// Field syntax and size checks, following EnOS's documented rules where there are some (spec §1.2, §2, §4.3).
+#include "registry/validate.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include "registry/errc.hpp"
+#include "registry/limits.hpp"
+
+namespace gridhub::registry {
+
+namespace {
+
+bool alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+template <class Pred>
+bool all_of(std::string_view s, Pred pred) {
+  for (char c : s)
+    if (!pred(c)) return false;
+  return true;
+}
+
+boost::system::error_code invalid() { return make_error_code(errc::invalid_argument); }
+boost::system::error_code too_big() { return make_error_code(errc::limit_exceeded); }
+
+}  // namespace
+
+bool valid_device_key(std::string_view key) {
+  return key.size() >= kMinDeviceKeyLength && key.size() <= kMaxDeviceKeyLength &&
+         all_of(key, [](char c) { return alnum(c) || c == '_' || c == '-' || c == '.' || c == ':'; });
+}
+
+bool valid_model_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxModelIdLength &&
+         all_of(id, [](char c) { return alnum(c) || c == '_' || c == '-' || c == '.'; });
+}
+
+bool valid_imported_key(std::string_view key) {
+  return !key.empty() && key.size() <= kMaxImportedKeyLength && all_of(key, alnum);
+}
+
+bool valid_timezone(std::string_view tz) {
+  if (tz.empty() || tz.size() > kMaxTimezoneLength) return false;
+  if (tz[0] == '+' || tz[0] == '-') {
+    if (tz.size() != 6 || !digit(tz[1]) || !digit(tz[2]) || tz[3] != ':' || !digit(tz[4]) || !digit(tz[5]))
+      return false;
+    int hours = (tz[1] - '0') * 10 + (tz[2] - '0');
+    int minutes = (tz[4] - '0') * 10 + (tz[5] - '0');
+    return hours <= 14 && minutes < 60;
+  }
+  // IANA names start with a letter and use letters, digits and "_-+/".
+  return ((tz[0] >= 'A' && tz[0] <= 'Z') || (tz[0] >= 'a' && tz[0] <= 'z')) &&
+         all_of(tz, [](char c) { return alnum(c) || c == '_' || c == '-' || c == '+' || c == '/'; });
+}
+
+boost::system::error_code check_name(const Json& name, bool required) {
+  for (const auto& kv : name) {
+    if (kv.key() == "defaultValue") {
+      if (!kv.value().is_string()) return invalid();
+      if (kv.value().get_string().size() > kMaxNameBytes) return too_big();
+    } else if (kv.key() == "i18nValue") {
+      if (kv.value().is_null()) continue;
+      if (!kv.value().is_object()) return invalid();
+      const auto& locales = kv.value().get_object();
+      if (locales.size() > kMaxNameLocales) return too_big();
+      for (const auto& loc : locales) {
+        if (loc.key().empty() || loc.key().size() > 16 || !loc.value().is_string()) return invalid();
+        if (loc.value().get_string().size() > kMaxNameBytes) return too_big();
+      }
+    } else {
+      return invalid();
+    }
+  }
+  if (required && name_default(name).empty()) return invalid();
+  return {};
+}
+
+boost::system::error_code check_tags(const Json& tags) {
+  if (tags.size() > kMaxTags) return too_big();
+  for (const auto& kv : tags) {
+    std::string_view key = kv.key();
+    if (key.empty() || key.size() > kMaxTagKeyLength ||
+        !all_of(key, [](char c) { return alnum(c) || c == '_' || c == '-' || c == '/'; }))
+      return invalid();
+    if (!kv.value().is_string()) return invalid();
+    if (kv.value().get_string().size() > kMaxTagValueLength) return too_big();
+  }
+  return {};
+}
+
+boost::system::error_code check_product(const Product& p) {
+  if (auto ec = check_name(p.name, true)) return ec;
+  if (p.node_type != "Device" && p.node_type != "Gateway") return invalid();
+  if (p.data_format != "Json" && p.data_format != "Custom") return invalid();
+  if (!valid_model_id(p.model_id)) return invalid();
+  if (p.description.size() > kMaxDescriptionBytes) return too_big();
+  return check_tags(p.tags);
+}
+
+boost::system::error_code check_device(const Device& d) {
+  if (!d.device_key.empty() && !valid_device_key(d.device_key)) return invalid();
+  if (!d.asset_id.empty() && !valid_imported_key(d.asset_id)) return invalid();
+  if (!d.device_secret.empty() && !valid_imported_key(d.device_secret)) return invalid();
+  if (auto ec = check_name(d.name, false)) return ec;
+  if (d.description.size() > kMaxDescriptionBytes) return too_big();
+  if (!valid_timezone(d.timezone)) return invalid();
+  if (auto ec = check_tags(d.tags)) return ec;
+  // Only a device with attributes pays for the size check's serialization.
+  if (!d.attributes.empty() && boost::json::serialize(d.attributes).size() > kMaxAttributesBytes)
+    return too_big();
+  return {};
+}
+
+boost::system::error_code check_model(const ModelRecord& m) {
+  if (!valid_model_id(m.model_id)) return invalid();
+  if (!m.parent_model_id.empty() && !valid_model_id(m.parent_model_id)) return invalid();
+  if (m.parent_model_id == m.model_id) return make_error_code(errc::inheritance_cycle);
+  if (m.body.size() > kMaxModelBodyBytes || m.draft_body.size() > kMaxModelBodyBytes) return too_big();
+  return {};
+}
+
+std::string_view name_default(const Json& name) {
+  const auto* v = name.if_contains("defaultValue");
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+std::string name_search_text(const Json& name) {
+  std::string out(name_default(name));
+  if (const auto* i18n = name.if_contains("i18nValue"); i18n && i18n->is_object())
+    for (const auto& kv : i18n->get_object())
+      if (kv.value().is_string()) out.append("\n").append(kv.value().get_string());
+  return out;
+}
+
+std::string like_pattern(std::string_view needle) {
+  std::string out;
+  out.reserve(needle.size() + 2);
+  out.push_back('%');
+  for (char c : needle) {
+    if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('%');
+  return out;
+}
+
+}  // namespace gridhub::registry

@@ -1,0 +1,157 @@
+// Default OU, admin credential and the smart-battery demo.
+#include "server/bootstrap.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "model/console_json.hpp"
+#include "server/demo_model.hpp"
+
+namespace gridhub::server {
+
+namespace {
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+constexpr const char* kDemoModelId = "Smartbattery_Model";
+constexpr const char* kDemoProductName = "Smartbattery_Product";
+constexpr const char* kDemoDeviceName = "Smartbattery_Device";
+
+}  // namespace
+
+bool write_private_file(const std::string& path, const std::string& content, std::string& error) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return error = "cannot create " + tmp, false;
+  ::fchmod(fd, 0600);  // an older tmp file may have had other bits
+  bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) return error = "cannot write " + path, false;
+  return true;
+}
+
+bool ensure_admin(registry::Registry& registry, const std::string& data_dir, AdminInfo& out, std::string& error) {
+  out.admin_file = data_dir + "/admin.json";
+  auto orgs = registry.list_orgs();
+  if (orgs.empty()) {
+    auto org = registry.create_org("Default OU", now_ms());
+    if (!org) return error = "cannot create the default OU: " + org.error().message(), false;
+    orgs.push_back(*org);
+    spdlog::info("created the default OU {}", org->org_id);
+  }
+  out.org_id = orgs.front().org_id;
+
+  // Keep a token that still works; issue a new one when the file is gone or stale.
+  std::string text;
+  if (read_file(out.admin_file, text)) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (!ec && v.is_object()) {
+      const auto* token = v.get_object().if_contains("token");
+      const auto* org = v.get_object().if_contains("orgId");
+      if (token && token->is_string() && org && org->is_string()) {
+        auto cred = registry.authenticate(token->get_string());
+        if (cred && cred->org_id == org->get_string()) {
+          out.org_id = cred->org_id;
+          return true;
+        }
+      }
+    }
+  }
+  auto token = registry.create_api_token(out.org_id, "admin", "admin.json");
+  if (!token) return error = "cannot create the admin credential: " + token.error().message(), false;
+  boost::json::object admin{{"orgId", out.org_id}, {"token", *token}};
+  if (!write_private_file(out.admin_file, boost::json::serialize(admin) + "\n", error)) return false;
+  spdlog::info("admin credential written to {}", out.admin_file);
+  return true;
+}
+
+bool provision_demo(registry::Registry& registry, const std::string& org_id, const std::string& data_dir,
+                    DemoInfo& out, std::string& error) {
+  const int64_t now = now_ms();
+  out.org_id = org_id;
+  out.model_id = kDemoModelId;
+
+  if (!registry.get_model(org_id, kDemoModelId)) {
+    std::string detail;
+    auto model = model::import_console_json(kDemoModelJson, &detail);
+    if (!model) return error = "demo model does not import: " + detail, false;
+    registry::ModelRecord record;
+    record.org_id = org_id;
+    record.model_id = model->model_id;
+    record.body = boost::json::serialize(model::export_console_json(*model, org_id));
+    record.validation_enabled = true;
+    record.create_time = record.update_time = now;
+    if (auto r = registry.create_model(record); !r) return error = "demo model: " + r.error().message(), false;
+  }
+
+  registry::ProductFilter pf;
+  pf.model_id = kDemoModelId;
+  std::optional<registry::Product> product;
+  for (auto& p : registry.search_products(org_id, pf, {1, 200}).items)
+    if (auto* n = p.name.if_contains("defaultValue"); n && n->is_string() && n->get_string() == kDemoProductName)
+      product = p;
+  if (!product) {
+    registry::Product p;
+    p.org_id = org_id;
+    p.name = {{"defaultValue", kDemoProductName}, {"i18nValue", boost::json::object{}}};
+    p.node_type = "Device";
+    p.model_id = kDemoModelId;
+    p.data_format = "Json";
+    p.description = "Computer Battery";
+    auto created = registry.create_product(std::move(p));
+    if (!created) return error = "demo product: " + created.error().message(), false;
+    product = *created;
+  }
+  out.product_key = product->product_key;
+  out.product_secret = product->product_secret;
+
+  registry::DeviceFilter df;
+  df.product_key = product->product_key;
+  std::optional<registry::Device> device;
+  for (auto& d : registry.search_devices(org_id, df, {1, 200}).items)
+    if (auto* n = d.name.if_contains("defaultValue"); n && n->is_string() && n->get_string() == kDemoDeviceName)
+      device = d;
+  if (!device) {
+    registry::Device d;
+    d.org_id = org_id;
+    d.product_key = product->product_key;
+    d.name = {{"defaultValue", kDemoDeviceName}, {"i18nValue", boost::json::object{}}};
+    d.timezone = "+08:00";
+    d.dst = false;
+    auto created = registry.create_device(std::move(d));
+    if (!created) return error = "demo device: " + created.error().message(), false;
+    device = *created;
+  }
+  out.device_key = device->device_key;
+  out.device_secret = device->device_secret;
+  out.asset_id = device->asset_id;
+
+  boost::json::object demo{{"orgId", out.org_id},           {"modelId", out.model_id},
+                           {"productKey", out.product_key}, {"productSecret", out.product_secret},
+                           {"deviceKey", out.device_key},   {"deviceSecret", out.device_secret},
+                           {"assetId", out.asset_id}};
+  return write_private_file(data_dir + "/demo.json", boost::json::serialize(demo) + "\n", error);
+}
+
+}  // namespace gridhub::server

@@ -1,0 +1,89 @@
+// The TOML subset our configuration file uses (flat keys, one level of sections), read line by line.
+#include "server/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+
+namespace gridhub::server {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+bool parse_string(std::string_view v, std::string& out) {
+  if (v.size() < 2 || v.front() != '"' || v.back() != '"') return false;
+  out.assign(v.substr(1, v.size() - 2));
+  return out.find('"') == std::string::npos;
+}
+
+template <class T>
+bool parse_number(std::string_view v, T& out) {
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+bool parse_bool(std::string_view v, bool& out) {
+  if (v == "true") return out = true, true;
+  if (v == "false") return out = false, true;
+  return false;
+}
+
+// Strips a trailing comment that is not inside a string.
+std::string_view strip_comment(std::string_view line) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') in_string = !in_string;
+    if (line[i] == '#' && !in_string) return line.substr(0, i);
+  }
+  return line;
+}
+
+}  // namespace
+
+bool load_config_file(const std::string& path, Config& c, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read " + path;
+    return false;
+  }
+  using Setter = std::function<bool(std::string_view)>;
+  const std::map<std::string, Setter, std::less<>> keys = {
+      {"data_dir", [&](std::string_view v) { return parse_string(v, c.data_dir); }},
+      {"bind", [&](std::string_view v) { return parse_string(v, c.bind); }},
+      {"threads", [&](std::string_view v) { return parse_number(v, c.threads); }},
+      {"demo", [&](std::string_view v) { return parse_bool(v, c.demo); }},
+      {"mqtt.port", [&](std::string_view v) { return parse_number(v, c.mqtt_port); }},
+      {"mqtt.max_packet_size", [&](std::string_view v) { return parse_number(v, c.max_packet_size); }},
+      {"mqtt.connack_delay_ms", [&](std::string_view v) { return parse_number(v, c.connack_delay_ms); }},
+      {"http.port", [&](std::string_view v) { return parse_number(v, c.http_port); }},
+      {"store.durability", [&](std::string_view v) { return parse_string(v, c.durability); }},
+      {"log.level", [&](std::string_view v) { return parse_string(v, c.log_level); }},
+  };
+  std::string section, line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::string_view l = trim(strip_comment(line));
+    if (l.empty()) continue;
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    if (l.front() == '[') {
+      if (l.back() != ']') return error = where + "bad section header", false;
+      section = std::string(trim(l.substr(1, l.size() - 2)));
+      continue;
+    }
+    auto eq = l.find('=');
+    if (eq == std::string_view::npos) return error = where + "expected key = value", false;
+    std::string key(trim(l.substr(0, eq)));
+    if (!section.empty()) key = section + "." + key;
+    auto it = keys.find(key);
+    if (it == keys.end()) return error = where + "unknown key '" + key + "'", false;
+    if (!it->second(trim(l.substr(eq + 1)))) return error = where + "bad value for '" + key + "'", false;
+  }
+  return true;
+}
+
+}  // namespace gridhub::server

@@ -1,0 +1,26 @@
+// Server configuration: embedded defaults that run the demo, a TOML file, and command-line flags over both.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace gridhub::server {
+
+struct Config {
+  std::string data_dir = "data";
+  std::string bind = "0.0.0.0";
+  uint16_t mqtt_port = 11883;
+  uint16_t http_port = 8080;
+  unsigned threads = 0;                 // io threads; 0 = one per core
+  std::string durability = "fsync";     // none | flush | fsync: what a reply with code 200 promises
+  std::string log_level = "info";       // trace debug info warn error
+  std::size_t max_packet_size = 1024 * 1024;
+  unsigned connack_delay_ms = 30;
+  bool demo = false;                    // provision the smart-battery lab
+};
+
+// Reads a TOML file into `config`: top-level `key = value` pairs and the sections [mqtt], [http], [store], [log]
+// (`[mqtt] port = 11883` is the key "mqtt.port"). Strings are quoted, numbers bare, booleans true/false, `#`
+// starts a comment. Returns false with `error` naming the line on a syntax error or an unknown key.
+bool load_config_file(const std::string& path, Config& config, std::string& error);
+
+}  // namespace gridhub::server

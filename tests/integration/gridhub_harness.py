@@ -1,0 +1,264 @@
+"""Test harness: starts the real `gridhub serve` in a fresh data dir and gives independent clients for it
+(python3-paho-mqtt for devices, urllib for the REST API). Used by every integration test."""
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import paho.mqtt.client as mqtt
+
+GRIDHUB_BIN = os.environ.get("GRIDHUB_BIN", os.path.join(os.path.dirname(__file__), "../../build/gridhub"))
+SOURCE_DIR = os.environ.get("GRIDHUB_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
+SHARED_DIR = os.path.join(SOURCE_DIR, "..", "shared")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One gridhub process. `start()` waits until the API answers."""
+
+    def __init__(self, data_dir=None, demo=True, extra_args=()):
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="gridhub-test-")
+        self.demo = demo
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.log_path = os.path.join(self.data_dir, "server.log")      # stderr: the logs
+        self.banner_path = os.path.join(self.data_dir, "server.out")   # stdout: the demo banner
+
+    def start(self):
+        self.mqtt_port = free_port()
+        self.http_port = free_port()
+        args = [GRIDHUB_BIN, "serve", "--data-dir", self.data_dir, "--bind", "127.0.0.1",
+                "--mqtt-port", str(self.mqtt_port), "--http-port", str(self.http_port)] + self.extra_args
+        if self.demo:
+            args.append("--demo")
+        self.log = open(self.log_path, "ab")
+        self.out = open(self.banner_path, "ab")
+        self.proc = subprocess.Popen(args, stdout=self.out, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("gridhub exited early:\n" + self.read_log())
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("gridhub did not start:\n" + self.read_log())
+        with open(os.path.join(self.data_dir, "admin.json")) as f:
+            self.admin = json.load(f)
+        self.demo_info = None
+        if self.demo:
+            with open(os.path.join(self.data_dir, "demo.json")) as f:
+                self.demo_info = json.load(f)
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("gridhub did not stop within %ss" % timeout)
+        self.log.close()
+        self.out.close()
+        return self.proc.returncode
+
+    def read_banner(self):
+        with open(self.banner_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    # --- REST API -------------------------------------------------------------------------------------------
+    def api(self, method, path, query="", body=None, token=None, raw_body=None, headers=None):
+        """Returns (http_status, parsed JSON body)."""
+        token = self.admin["token"] if token is None else token
+        url = f"http://127.0.0.1:{self.http_port}{path}"
+        if query:
+            url += "?" + query
+        data = raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else None)
+        if method == "POST" and data is None:
+            data = b""
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            return e.code, json.loads(text) if text else None
+
+    def ok(self, method, path, query="", body=None):
+        status, answer = self.api(method, path, query, body)
+        assert status == 200 and answer["code"] == 0, (status, answer)
+        return answer["data"]
+
+    def create_device(self, product_key, name="dev", device_key=None):
+        body = {"productKey": product_key, "deviceName": name, "timezone": "+08:00"}
+        if device_key:
+            body["deviceKey"] = device_key
+        return self.ok("POST", "/connect-service/v2.1/devices", "action=create", body)
+
+    def create_product(self, name, model_id, **extra):
+        body = {"productName": name, "productType": "Device", "modelId": model_id, "dataFormat": "Json"}
+        body.update(extra)
+        return self.ok("POST", "/connect-service/v2.1/products", "action=create", body)["productKey"]
+
+
+# --- EnOS login -----------------------------------------------------------------------------------------------
+_ALGOS = {"sha256": hashlib.sha256, "hmacsha256": hashlib.sha256, "sha1": hashlib.sha1,
+          "hmacsha1": hashlib.sha1, "md5": hashlib.md5, "hmacmd5": hashlib.md5}
+
+
+def sign(method, fields, secret):
+    """Spec §1.3: sorted key+value concatenation + secret, plain hash, hex."""
+    content = "".join(k + fields[k] for k in sorted(fields)) + secret
+    return _ALGOS[method.lower()](content.encode()).hexdigest()
+
+
+def login_fields(pk, dk, secret, securemode=2, signmethod="hmacsha256", timestamp=None, prefix=None,
+                 upper=False):
+    """(client_id, username, password) exactly as the SDKs build them."""
+    timestamp = timestamp if timestamp is not None else str(time.time() * 1000)   # Python SDK: a float
+    prefix = prefix if prefix is not None else (pk if securemode == 4 else dk)
+    password = sign(signmethod, {"clientId": prefix, "deviceKey": dk, "productKey": pk, "timestamp": timestamp},
+                    secret)
+    if upper:
+        password = password.upper()
+    client_id = f"{prefix}|securemode={securemode},signmethod={signmethod},timestamp={timestamp}|"
+    return client_id, f"{dk}&{pk}", password
+
+
+class Device:
+    """A device on python3-paho-mqtt: connects with the EnOS login and records every message it receives."""
+
+    def __init__(self, server, pk, dk, secret, keepalive=60, **login):
+        self.server = server
+        self.pk, self.dk = pk, dk
+        client_id, user, password = login_fields(pk, dk, secret, **login)
+        self.client = mqtt.Client(client_id=client_id, clean_session=True, protocol=mqtt.MQTTv311)
+        self.client.username_pw_set(user, password)
+        self.keepalive = keepalive
+        self.messages = []
+        self.cond = threading.Condition()
+        self.connack = None
+        self.disconnected = threading.Event()
+        self.client.on_connect = self._on_connect
+        self.client.on_message = self._on_message
+        self.client.on_disconnect = lambda c, u, rc: self.disconnected.set()
+        self.next_id = 1
+
+    def _on_connect(self, client, userdata, flags, rc):
+        with self.cond:
+            self.connack = rc
+            self.cond.notify_all()
+
+    def _on_message(self, client, userdata, msg):
+        with self.cond:
+            self.messages.append(msg)
+            self.cond.notify_all()
+
+    def connect(self, timeout=10):
+        """Returns the CONNACK return code."""
+        self.client.connect("127.0.0.1", self.server.mqtt_port, self.keepalive)
+        self.client.loop_start()
+        with self.cond:
+            self.cond.wait_for(lambda: self.connack is not None, timeout)
+        if self.connack != 0:
+            self.client.loop_stop()
+        return self.connack
+
+    def close(self):
+        try:
+            self.client.disconnect()
+        finally:
+            self.client.loop_stop()
+
+    def wait_message(self, topic, timeout=10, predicate=None):
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for m in self.messages:
+                    if m.topic == topic and (predicate is None or predicate(m)):
+                        self.messages.remove(m)
+                        return m
+                left = deadline - time.time()
+                if left <= 0:
+                    raise AssertionError(f"no message on {topic} within {timeout}s; got "
+                                         f"{[(m.topic, m.payload[:200]) for m in self.messages]}")
+                self.cond.wait(left)
+
+    def request(self, suffix, params, qos=1, pk=None, dk=None, raw=None, extra=None, timeout=10):
+        """Publishes an EnOS request on /sys/{pk}/{dk}/{suffix} and returns (raw reply bytes, parsed reply)."""
+        pk, dk = pk or self.pk, dk or self.dk
+        topic = f"/sys/{pk}/{dk}/{suffix}"
+        rid = str(self.next_id)
+        self.next_id += 1
+        if raw is None:
+            msg = {"id": rid, "version": "1.0", "method": suffix.replace("/", "."), "params": params}
+            msg.update(extra or {})
+            raw = json.dumps(msg)
+        self.client.publish(topic, raw, qos=qos)
+        reply = self.wait_message(topic + "_reply", timeout)
+        return reply.payload, json.loads(reply.payload)
+
+    def post_measurepoints(self, points, time_ms=None, **kw):
+        params = {"measurepoints": points}
+        if time_ms is not None:
+            params["time"] = time_ms
+        return self.request("thing/measurepoint/post", params, **kw)
+
+
+class ServerTest(unittest.TestCase):
+    """A test case with one server (demo provisioned) shared by its tests."""
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_args=cls.server_args).start()
+        d = cls.server.demo_info
+        cls.pk, cls.dk, cls.secret = d["productKey"], d["deviceKey"], d["deviceSecret"]
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.server.stop()
+        if rc != 0:
+            print(cls.server.read_log(), file=sys.stderr)
+        assert rc == 0, f"gridhub exit code {rc}"
+
+    def device(self, pk=None, dk=None, secret=None, **kw):
+        dev = Device(self.server, pk or self.pk, dk or self.dk, secret or self.secret, **kw)
+        self.addCleanup(dev.close)
+        return dev
+
+    def connected(self, **kw):
+        dev = self.device(**kw)
+        self.assertEqual(dev.connect(), 0)
+        return dev
+
+
+def main():
+    unittest.main(verbosity=2)
