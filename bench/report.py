@@ -102,13 +102,18 @@ def main():
     w(f"Measured {args.date} by `make bench` (`bench/run.sh`, rewrites this file). Machine: {machine()}; "
       f"load average before the run: {args.load_before}. Compiler: {args.compiler}.")
     w("")
+    busy = [k for k, r in runs.items() if r.get("cpu", {}).get("other_cores", 0) >= 0.3]
+    if busy:
+        w(f"**Caution:** other processes used ≥ 0.3 of the 2 cores during {len(busy)} of {len(runs)} runs "
+          f"(column \"other\"): those figures are lower bounds for this machine, not its capacity.")
+        w("")
     w("## Method")
     w("")
     w(f"- Server: `gridhub serve --demo --durability {args.durability}` (threads: "
       f"{'one per core' if args.server_threads in ('', '0') else args.server_threads}), fresh data dir, "
       f"restarted for each N. A reply with code 200 is sent only once the samples are durable under that mode "
       f"(`fsync`: written and fsynced, group commit).")
-    w(f"- Devices: {args.devices} created through the REST API (`devices?action=create`, 4 keep-alive HTTP "
+    w(f"- Devices: {int(args.devices or 0):,} created through the REST API (`devices?action=create`, 4 keep-alive HTTP "
       f"connections, in a product of the demo's thing model) in {args.create_seconds} s.")
     w(f"- Load generator: `bench/loadgen` (`gridhub_loadgen`, C++ on Asio and the `mqtt/` codec, "
       f"{args.loadgen_threads} thread(s), every connection on one io_context per thread, bound round-robin to "
@@ -179,6 +184,7 @@ def main():
     w("")
     if not peer:
         w("Not run (PEER=0 or mosquitto not installed).")
+        w("")
     else:
         w("Same machine, same load generator, Debian's broker with its own config file (`listener`, "
           "`allow_anonymous true`, `max_inflight_messages 20`, `max_queued_messages 10000`, `persistence false`, "

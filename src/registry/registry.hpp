@@ -88,7 +88,8 @@ class Registry {
                                                               std::string name) = 0;
   virtual std::optional<ApiCredential> authenticate(std::string_view token) = 0;
 
-  // Monotonically increasing; moves on every committed change to devices, products or models (not presence).
+  // Monotonically increasing; moves on every committed change to what the hub's snapshot holds: devices
+  // created, deleted, enabled or disabled, products and models (not presence, not device names/attributes/tags).
   // The hub rebuilds its snapshot when it moves.
   virtual uint64_t version() const = 0;
 };

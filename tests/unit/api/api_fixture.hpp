@@ -3,6 +3,7 @@
 // drive handle_request and parse the envelope.
 #pragma once
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 #include <stdlib.h>
 
 #include <boost/asio/io_context.hpp>
@@ -59,6 +60,7 @@ struct Answer {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);  // the store logs every open at info
     std::string tmpl = (std::filesystem::temp_directory_path() / "gridhub-api-XXXXXX").string();
     ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;

@@ -74,7 +74,7 @@ TEST_F(ModelRoutesTest, ImportValidationSwitchIsStored) {
 }
 
 TEST_F(ModelRoutesTest, BadImportsAre400WithADetail) {
-  for (const std::string bad : {std::string(""), std::string("{nope"), std::string("[]"), std::string("{}"),
+  for (const std::string& bad : {std::string(""), std::string("{nope"), std::string("[]"), std::string("{}"),
                                 std::string(R"({"thingModelId":"M","thingMeasurepointMap":{"p":{"identifier":"p",
                                    "$class":"com.example.Nope"}}})"),
                                 std::string(R"({"thingModelId":"bad id!"})"), std::string(100000, '[')}) {

@@ -29,7 +29,7 @@ TEST_F(ProductRoutesTest, CreateThenGetReturnsEveryField) {
   const std::string pk(data.at("productKey").as_string());
   EXPECT_EQ(pk.size(), 8u);
   auto p = ok(get(kProducts, "action=get&productKey=" + pk));
-  EXPECT_EQ(p.at("productKey"), pk);
+  EXPECT_EQ(p.at("productKey").as_string(), pk);
   EXPECT_EQ(p.at("productSecret").as_string().size(), 16u);
   EXPECT_EQ(p.at("productName").at("i18nValue").at("zh_CN"), "电池");
   EXPECT_EQ(p.at("productType"), "Gateway");
@@ -78,7 +78,7 @@ TEST_F(ProductRoutesTest, BadFieldsAre400NamingTheField) {
     EXPECT_EQ(a.code(), 99400) << c.field;
     EXPECT_NE(a.msg().find(c.field), std::string::npos) << a.msg();
   }
-  for (const std::string body : {"{bad json", "[]", "\"x\"", std::string(1000, '{')}) {
+  for (const std::string& body : {std::string("{bad json"), std::string("[]"), std::string("\"x\""), std::string(1000, '{')}) {
     auto a = call("POST", kProducts, "action=create", body);
     EXPECT_EQ(a.status, 400u) << body.substr(0, 20);
     EXPECT_FALSE(a.msg().empty());

@@ -25,7 +25,7 @@ TEST_F(RouterTest, MissingAuthorizationIs401WithEnvelope) {
 }
 
 TEST_F(RouterTest, WrongTokenIs401) {
-  for (const std::string auth : {"Bearer nope", "Bearer ", "Basic " + token_, token_, "Bearer " + token_ + "x",
+  for (const std::string& auth : std::vector<std::string>{"Bearer nope", "Bearer ", "Basic " + token_, token_, "Bearer " + token_ + "x",
                                  "Bearer " + std::string(kMaxTokenLength + 1, 'a')}) {
     auto a = raw("GET", std::string(kProducts) + "?action=get&productKey=x", "", auth);
     EXPECT_EQ(a.status, 401u) << auth;
@@ -135,7 +135,7 @@ TEST_F(RouterTest, BodyAtLimitIsAcceptedAndOneByteMoreIs413) {
 }
 
 TEST_F(RouterTest, MalformedTargetsAreRefusedNotCrashed) {
-  for (const std::string target : {"", "nopath", "/a b", "//x", "/connect-service/v2.1/products?%zz",
+  for (const std::string& target : std::vector<std::string>{"", "nopath", "/a b", "//x", "/connect-service/v2.1/products?%zz",
                                    "/connect-service/v2.1/products?action=%00get", "http://host/x",
                                    std::string(10000, '/')}) {
     auto a = raw("GET", target, "", "Bearer " + token_);
