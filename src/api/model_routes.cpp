@@ -264,8 +264,11 @@ ApiResponse model_update(ApiContext& ctx, const ApiCall& call) {
   if (has_model) {
     if (const auto* body_id = body.if_contains("modelId"); body_id && !(body_id->is_string() && body_id->get_string() == id))
       return error(errc::invalid_param, "modelId in the body must be the query's modelId");
+    if (const auto* parent = body.if_contains("parentModelId");
+        parent && !parent->is_null() && !(parent->is_string() && parent->get_string() == rec->parent_model_id))
+      return error(errc::invalid_param, "parentModelId cannot change through update");
     body["modelId"] = id;
-    body.erase("modelIdPath");  // the parent does not change through update
+    body.erase("modelIdPath");  // the parent does not change through update (checked above)
     std::string detail;
     auto m = model::from_api_json(boost::json::value(std::move(body)), &detail);
     if (!m) return error(m.error(), Subject::Model, "invalid model: " + (detail.empty() ? m.error().message() : detail));

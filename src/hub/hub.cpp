@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "hub/session.hpp"
 
@@ -14,9 +15,10 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 struct Hub::Loop {
-  explicit Loop(asio::io_context& io) : io(io), acceptor(io) {}
+  explicit Loop(asio::io_context& io) : io(io), acceptor(io), retry(io) {}
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // backs off after an accept error such as EMFILE
   Session::LiveSet live;  // touched only on this loop's thread
 };
 
@@ -60,14 +62,17 @@ std::error_code Hub::start() {
 
 void Hub::do_accept(Loop& loop) {
   loop.acceptor.async_accept([this, &loop](boost::system::error_code ec, tcp::socket socket) {
-    if (stopped_) return;
+    if (stopped_ || ec == asio::error::operation_aborted) return;
     if (ec) {
-      // Out of descriptors and the like: keep accepting once the condition passes.
-      if (ec != asio::error::operation_aborted) spdlog::warn("accept: {}", ec.message());
-      if (ec == asio::error::operation_aborted) return;
-    } else {
-      std::make_shared<Session>(std::move(socket), ctx_, loop.live)->start();
+      // Out of descriptors and the like: retry shortly instead of spinning on the same error.
+      spdlog::warn("accept: {}", ec.message());
+      loop.retry.expires_after(std::chrono::milliseconds(100));
+      loop.retry.async_wait([this, &loop](boost::system::error_code e) {
+        if (!e && !stopped_) do_accept(loop);
+      });
+      return;
     }
+    std::make_shared<Session>(std::move(socket), ctx_, loop.live)->start();
     do_accept(loop);
   });
 }
@@ -78,6 +83,7 @@ void Hub::stop() {
     asio::post(loop->io, [l = loop.get()] {
       boost::system::error_code ec;
       l->acceptor.close(ec);
+      l->retry.cancel();
       // close() erases from the set, so walk a copy.
       std::vector<Session*> sessions(l->live.begin(), l->live.end());
       for (auto* s : sessions) s->close();

@@ -237,6 +237,9 @@ TEST_F(ModelRoutesTest, UpdateValidationSwitchAndElements) {
   auto wrong_id = api_model("Other");
   EXPECT_EQ(post(kModels, "action=update&modelId=M", wrong_id).status, 400u);
   EXPECT_EQ(post(kModels, "action=update&modelId=Nope", {{"validationEnabled", true}}).status, 404u);
+  auto reparent = api_model("M");
+  reparent["parentModelId"] = "Other";
+  EXPECT_EQ(post(kModels, "action=update&modelId=M", reparent).status, 400u);
 }
 
 TEST_F(ModelRoutesTest, DeleteIsRefusedWhileUsedOrInherited) {
