@@ -27,6 +27,7 @@ constexpr std::string_view kModels = "/model-service/v2.1/thing-models";
 constexpr std::string_view kProducts = "/connect-service/v2.1/products";
 constexpr std::string_view kDevices = "/connect-service/v2.1/devices";
 constexpr std::string_view kMeasurepoints = "/connect-service/v2.1/measurepoints";
+constexpr std::string_view kSystem = "/system/v2.1/stats";
 
 constexpr Route kRoutes[] = {
     {kModels, "import", "POST", model_import},
@@ -50,6 +51,7 @@ constexpr Route kRoutes[] = {
     {kDevices, "enable", "POST", device_enable},
     {kDevices, "disable", "POST", device_disable},
     {kMeasurepoints, "queryLatest", "POST", measurepoint_query_latest},
+    {kSystem, "get", "GET", system_stats},
 };
 
 ApiResponse dispatch(ApiContext& ctx, const ApiRequest& req) {

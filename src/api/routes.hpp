@@ -38,4 +38,7 @@ ApiResponse device_disable(ApiContext&, const ApiCall&);
 // measurepoint_routes.cpp: /connect-service/v2.1/measurepoints
 ApiResponse measurepoint_query_latest(ApiContext&, const ApiCall&);
 
+// system_routes.cpp: /system/v2.1/stats (Gridhub's own: counters an operator watches)
+ApiResponse system_stats(ApiContext&, const ApiCall&);
+
 }  // namespace gridhub::api

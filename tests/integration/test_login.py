@@ -70,10 +70,14 @@ class Login(ServerTest):
         self.assertEqual(read_exactly(sock, 4), bytes([0x20, 2, 0, 4]))
         self.assertEqual(sock.recv(10), b"")   # closed
         self.assertNotIn(self.secret, self.server.read_log())
+        stats = self.server.ok("GET", "/system/v2.1/stats", "action=get")["hub"]
+        self.assertGreaterEqual(stats["loginRefusedBadCredentials"], 1)   # counted
 
     def test_unknown_device_gets_connack_5(self):
         dev = self.device(dk="no-such-device")
         self.assertEqual(dev.connect(), 5)
+        stats = self.server.ok("GET", "/system/v2.1/stats", "action=get")["hub"]
+        self.assertGreaterEqual(stats["loginRefusedNotAuthorized"], 1)
 
     def test_protocol_level_3_gets_connack_1(self):
         cid, user, pw = login_fields(self.pk, self.dk, self.secret)
