@@ -1,23 +1,12 @@
 // Bearer-token authentication and the one-OU rule.
 #include "api/auth.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include "api/errc.hpp"
 #include "api/limits.hpp"
 
 namespace gridhub::api {
-
-namespace {
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-}  // namespace
 
 boost::system::result<registry::ApiCredential> authenticate(ApiContext& ctx, std::string_view authorization,
                                                             std::string& message) {
@@ -27,7 +16,7 @@ boost::system::result<registry::ApiCredential> authenticate(ApiContext& ctx, std
     return make_error_code(errc::unauthorized);
   }
   // RFC 6750: the scheme is case-insensitive.
-  if (authorization.size() <= kScheme.size() || !iequals_ascii(authorization.substr(0, kScheme.size()), kScheme)) {
+  if (authorization.size() <= kScheme.size() || !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme)) {
     message = "Authorization must be \"Bearer <token>\"";
     return make_error_code(errc::unauthorized);
   }

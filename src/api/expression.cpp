@@ -1,6 +1,8 @@
 // A small hand-written scanner for search expressions; no recursion, so no input can exhaust the stack.
 #include "api/expression.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include "api/limits.hpp"
 
 namespace gridhub::api {
@@ -12,16 +14,6 @@ bool word_char(char c) {
          c == '-' || c == ':' || c == '/';
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 class Scanner {
  public:
@@ -103,8 +95,8 @@ bool parse_expression(std::string_view text, std::vector<Condition>& out, std::s
       c.op = Condition::Op::Eq;
     } else {
       const std::string_view op = sc.word();
-      if (iequals(op, "like")) c.op = Condition::Op::Like;
-      else if (iequals(op, "in")) c.op = Condition::Op::In;
+      if (boost::beast::iequals(op, "like")) c.op = Condition::Op::Like;
+      else if (boost::beast::iequals(op, "in")) c.op = Condition::Op::In;
       else return fail("expected =, like or in after " + c.field);
     }
     if (c.op == Condition::Op::In) {
@@ -124,7 +116,7 @@ bool parse_expression(std::string_view text, std::vector<Condition>& out, std::s
     }
     out.push_back(std::move(c));
     if (sc.at_end()) return true;
-    if (!iequals(sc.word(), "and")) return fail("only 'and' may join conditions");
+    if (!boost::beast::iequals(sc.word(), "and")) return fail("only 'and' may join conditions");
   }
 }
 

@@ -1,6 +1,8 @@
 // The HTTP session: read a request, hand it to handle_request, queue the response, write in order.
 #include "api/http_session.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/error.hpp>
@@ -23,16 +25,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -69,7 +61,7 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
   // curl and others wait (1 s) for "100 Continue" before sending a body; answer it when no response is being
   // written, so the interim response cannot interleave with a queued one.
   const auto& req = parser_->get();
-  if (!parser_->is_done() && queue_.empty() && iequals_ascii(req[http::field::expect], "100-continue")) {
+  if (!parser_->is_done() && queue_.empty() && boost::beast::iequals(req[http::field::expect], "100-continue")) {
     continue_.emplace(http::status::continue_, req.version());
     http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
       self->continue_.reset();

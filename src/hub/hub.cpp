@@ -2,12 +2,12 @@
 #include "hub/hub.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "hub/session.hpp"
+#include "net/listen.hpp"
 
 namespace gridhub::hub {
 
@@ -37,17 +37,7 @@ std::error_code Hub::start() {
   uint16_t port = ctx_->options.mqtt_port;
   for (auto* io : io_) {
     auto loop = std::make_unique<Loop>(*io);
-    tcp::endpoint endpoint(address, port);
-    loop->acceptor.open(endpoint.protocol(), ec);
-    if (ec) return ec;
-    loop->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    // Every loop accepts on the same port; the kernel spreads connections across them.
-    int one = 1;
-    ::setsockopt(loop->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-    loop->acceptor.bind(endpoint, ec);
-    if (ec) return ec;
-    loop->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return ec;
+    if (auto e = net::listen_shared(loop->acceptor, tcp::endpoint(address, port))) return e;
     port = loop->acceptor.local_endpoint().port();  // port 0: the others join the port the first one got
     loops_.push_back(std::move(loop));
   }
