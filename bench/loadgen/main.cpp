@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "loadgen/device_creator.hpp"
