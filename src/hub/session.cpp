@@ -110,7 +110,10 @@ void Session::on_readable(error_code ec) {
     }
     if (n < kReadChunk) break;
   }
-  process_packets();
+  {
+    WriteRound round(*this);
+    process_packets();
+  }
   if (eof_) return close();
   do_wait_read();
 }
@@ -288,6 +291,7 @@ void Session::handle(mqtt::Publish& p) {
                                                   packet_id, count, data = std::move(data), ec] {
           --self->inflight_;
           if (self->closed_) return;
+          WriteRound round(*self);
           if (ec) {
             spdlog::error("store refused {} samples of {}/{}: {}", count, self->login_.device.product_key,
                           self->login_.device.device_key, ec.message());
@@ -368,7 +372,13 @@ void Session::send(const std::string& bytes) {
     return close();
   }
   pending_.append(bytes);
-  if (!write_in_flight_ && !hold_writes_) do_write();
+  if (!write_in_flight_ && !hold_writes_ && write_round_depth_ == 0) do_write();
+}
+
+Session::WriteRound::~WriteRound() {
+  if (--s_.write_round_depth_ == 0 && !s_.closed_ && !s_.write_in_flight_ && !s_.hold_writes_ &&
+      !s_.pending_.empty())
+    s_.do_write();
 }
 
 void Session::do_write() {

@@ -44,6 +44,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void puback(uint8_t qos, uint16_t packet_id);
   void publish(std::string_view topic, std::string_view payload, uint8_t qos);
   void send(const std::string& bytes);
+  // While a round of work is in progress (a read, a store completion), replies queue in pending_ and leave in
+  // one write when the round ends: one syscall for the PUBACK and reply of many requests.
+  struct WriteRound {
+    explicit WriteRound(Session& s) : s_(s) { ++s_.write_round_depth_; }
+    ~WriteRound();
+    Session& s_;
+  };
   void do_write();
   void on_write(boost::system::error_code ec);
   void arm_timer(TimerMode mode, std::chrono::steady_clock::duration after);
@@ -65,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::duration keepalive_limit_{};
   std::chrono::steady_clock::time_point last_activity_;
   std::size_t inflight_ = 0;
+  int write_round_depth_ = 0;
   uint16_t next_packet_id_ = 1;
   uint32_t next_command_id_ = 1;
 };
