@@ -130,6 +130,22 @@ class DeviceTraffic(ServerTest):
         self.assertTrue(done.wait(5))
         self.assertEqual(granted[mid], (1, 128, 128))
 
+    def test_unsubscribe_is_acknowledged(self):
+        dev = self.connected()
+        done = __import__("threading").Event()
+        dev.client.on_unsubscribe = lambda client, userdata, mid: done.set()
+        dev.client.subscribe(f"/sys/{self.pk}/{self.dk}/thing/service/+", 1)
+        dev.client.unsubscribe(f"/sys/{self.pk}/{self.dk}/thing/service/+")
+        self.assertTrue(done.wait(5))
+
+    def test_pings_keep_an_idle_device_connected(self):
+        dev = self.device(keepalive=4)
+        self.assertEqual(dev.connect(), 0)
+        time.sleep(9)   # two keepalive periods: paho pings (up to 1 s late), the hub answers PINGRESP
+        self.assertFalse(dev.disconnected.is_set())
+        _, reply = dev.post_measurepoints({"temp": 48.0})
+        self.assertEqual(reply["code"], 200)
+
     def test_event_post_is_checked_against_the_model(self):
         dev = self.connected()
         _, reply = dev.request("thing/event/no_such_event/post", {"events": {"x": 1}, "time": 1}, qos=0)
