@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,24 +40,31 @@ class Server:
         self.banner_path = os.path.join(self.data_dir, "server.out")   # stdout: the demo banner
 
     def start(self):
-        self.mqtt_port = free_port()
-        self.http_port = free_port()
+        # Port 0: the server binds free ports itself and logs them, so parallel tests never race for a port.
         args = [GRIDHUB_BIN, "serve", "--data-dir", self.data_dir, "--bind", "127.0.0.1",
-                "--mqtt-port", str(self.mqtt_port), "--http-port", str(self.http_port)] + self.extra_args
+                "--mqtt-port", "0", "--http-port", "0"] + self.extra_args
         if self.demo:
             args.append("--demo")
         self.log = open(self.log_path, "ab")
         self.out = open(self.banner_path, "ab")
+        log_start = os.path.getsize(self.log_path)
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=self.log)
         deadline = time.time() + 30
+        self.mqtt_port = self.http_port = None
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("gridhub exited early:\n" + self.read_log())
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.05)
+            log = self.read_log_bytes()[log_start:].decode("utf-8", "replace")
+            mqtt_m = re.search(r"MQTT listening on [^ ]+:(\d+)", log)
+            http_m = re.search(r"HTTP listening on [^ ]+:(\d+)", log)
+            if mqtt_m and http_m:
+                self.mqtt_port, self.http_port = int(mqtt_m.group(1)), int(http_m.group(1))
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).read()
+                    break
+                except OSError:
+                    pass
+            time.sleep(0.05)
         else:
             raise RuntimeError("gridhub did not start:\n" + self.read_log())
         with open(os.path.join(self.data_dir, "admin.json")) as f:
@@ -84,9 +92,12 @@ class Server:
         with open(self.banner_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def read_log(self):
+    def read_log_bytes(self):
         with open(self.log_path, "rb") as f:
-            return f.read().decode("utf-8", "replace")
+            return f.read()
+
+    def read_log(self):
+        return self.read_log_bytes().decode("utf-8", "replace")
 
     # --- REST API -------------------------------------------------------------------------------------------
     def api(self, method, path, query="", body=None, token=None, raw_body=None, headers=None):
