@@ -36,6 +36,7 @@ class Server:
         self.demo = demo
         self.extra_args = list(extra_args)
         self.proc = None
+        self.preexec = None   # runs in the child before exec (e.g. to set resource limits)
         self.log_path = os.path.join(self.data_dir, "server.log")      # stderr: the logs
         self.banner_path = os.path.join(self.data_dir, "server.out")   # stdout: the demo banner
 
@@ -48,7 +49,7 @@ class Server:
         self.log = open(self.log_path, "ab")
         self.out = open(self.banner_path, "ab")
         log_start = os.path.getsize(self.log_path)
-        self.proc = subprocess.Popen(args, stdout=self.out, stderr=self.log)
+        self.proc = subprocess.Popen(args, stdout=self.out, stderr=self.log, preexec_fn=self.preexec)
         deadline = time.time() + 30
         self.mqtt_port = self.http_port = None
         while time.time() < deadline:
