@@ -8,10 +8,10 @@ DATA_DIR   ?= data
 DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev \
-  libgtest-dev libgmock-dev \
+  libzstd-dev libgtest-dev libgmock-dev \
   python3 python3-paho-mqtt mosquitto mosquitto-clients
 
-.PHONY: all deps build test unit integration test-sanitize run bench clean
+.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb
 
 all: build
 
@@ -54,3 +54,11 @@ bench: deps build
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# The storage benchmark: Gridhub's store beside SQLite and VictoriaMetrics (about 15 minutes; rewrites the
+# "Time-series store" section of docs/benchmarks.md). A Release build of its own, in build-bench/.
+BENCH_BUILD ?= build-bench
+bench-tsdb: deps
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(BENCH_BUILD) -j $(JOBS) --target gridhub_tsdb_bench
+	BUILD=$(BENCH_BUILD) bench/tsdb/run.sh

@@ -29,6 +29,22 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {mem_gib} GiB, Linux {platform.release()}"
 
 
+TSDB_BEGIN = "<!-- bench/tsdb/run.sh: begin"
+TSDB_END = "<!-- bench/tsdb/run.sh: end -->"
+
+
+def tsdb_section(path):
+    """The span between bench/tsdb/run.sh's markers in the current report, markers included ("" if none)."""
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        return ""
+    start = text.find(TSDB_BEGIN)
+    end = text.find(TSDB_END, start)
+    return text[start:end + len(TSDB_END)] if start >= 0 and end >= 0 else ""
+
+
 def ms(v):
     return "–" if v is None else f"{v:.2f}"
 
@@ -256,6 +272,11 @@ def main():
       "`build/bench/gridhub_loadgen --devices-file F --port P --connections N [--inflight K] [--rate R] "
       "[--idle] [--relay] --server-pid PID` prints one JSON line.")
     w("")
+    # The time-series section belongs to bench/tsdb/run.sh: carry it over from the file being replaced.
+    kept = tsdb_section(args.out)
+    if kept:
+        w(kept)
+        w("")
     w("## Raw results")
     w("")
     w("One `gridhub_loadgen` line per run (`bench/loadgen`, see `--help`):")

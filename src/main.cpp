@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   serve->add_option("--log-level", config.log_level, "trace debug info warn error")->capture_default_str();
   serve->add_option("--connack-delay-ms", config.connack_delay_ms, "delay before CONNACK (Python SDK race)")
       ->capture_default_str();
+  serve->add_option("--retention-sweep-s", config.retention_sweep_s, "seconds between retention sweeps")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
   serve->add_flag("--demo", config.demo, "provision the smart-battery lab");
   gridhub::cli::add_commands(app);
 

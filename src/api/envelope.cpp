@@ -8,6 +8,7 @@
 
 #include "model/errc.hpp"
 #include "registry/errc.hpp"
+#include "tsdb/errc.hpp"
 
 namespace gridhub::api {
 
@@ -31,6 +32,9 @@ ErrorStatus map_api(errc e) {
 
 ErrorStatus map_registry(registry::errc e, Subject subject) {
   using registry::errc;
+  if (subject == Subject::StorageGroup &&
+      (e == errc::already_exists || e == errc::in_use || e == errc::limit_exceeded))
+    return {400, kCodeInvalidParam};
   switch (e) {
     case errc::not_found:
     case errc::org_not_found:
@@ -105,6 +109,42 @@ ApiResponse error(const boost::system::error_code& ec, Subject subject, std::str
   const std::string fallback = message.empty() ? ec.message() : std::string();
   boost::json::value data;  // null: the key is there on errors too, as EnOS answers
   return {s.http_status, envelope(s.code, message.empty() ? std::string_view(fallback) : message, &data, nullptr)};
+}
+
+// ---- TSDB data service v2.1 ----
+
+namespace {
+
+std::string tsdb_envelope(int code, std::string_view msg, boost::json::value data) {
+  boost::json::object o;
+  o.reserve(5);
+  o.emplace("code", code);
+  o.emplace("msg", msg);
+  o.emplace("submsg", "");
+  o.emplace("requestId", new_request_id());
+  o.emplace("data", std::move(data));
+  return boost::json::serialize(o);
+}
+
+}  // namespace
+
+ErrorStatus map_tsdb_error(const std::error_code& ec) {
+  if (ec.category() == std::error_code(make_error_code(errc::internal)).category()) {
+    const auto e = static_cast<errc>(ec.value());
+    if (e == errc::forbidden) return {403, kCodeTsdbAssetUnauthorized};
+    const ErrorStatus s = map_api(e);
+    return {s.http_status, s.http_status >= 500 ? kCodeTsdbInternal : kCodeTsdbInvalidParam};
+  }
+  if (ec == tsdb::errc::bad_query) return {400, kCodeTsdbInvalidParam};
+  return {500, kCodeTsdbInternal};
+}
+
+ApiResponse ok_tsdb(boost::json::value data) { return {200, tsdb_envelope(kCodeOk, "OK", std::move(data))}; }
+
+ApiResponse tsdb_error(const std::error_code& ec, std::string_view message) {
+  const ErrorStatus s = map_tsdb_error(ec);
+  const std::string fallback = message.empty() ? ec.message() : std::string();
+  return {s.http_status, tsdb_envelope(s.code, message.empty() ? std::string_view(fallback) : message, nullptr)};
 }
 
 }  // namespace gridhub::api

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "api/errc.hpp"
 #include "api/router.hpp"
@@ -27,8 +28,9 @@ inline constexpr int kCodeTooManyDevices = 11739;
 inline constexpr int kCodeProductHasDevices = 11619;
 
 // What a failed call was about: the same registry error means different EnOS codes for different objects
-// (already_exists is 11702 for a device, a name clash for a product).
-enum class Subject : uint8_t { None, Model, Product, Device };
+// (already_exists is 11702 for a device, a name clash for a product). For a storage policy group a name
+// clash, the group limit and a model held by another group are the caller's bad parameters (400/99400).
+enum class Subject : uint8_t { None, Model, Product, Device, StorageGroup };
 
 struct ErrorStatus {
   unsigned http_status = 500;
@@ -47,5 +49,21 @@ ApiResponse ok_page(boost::json::value data, int page_no, int page_size, int64_t
 // The mapped status and code; msg = `message`, or the error's own message when `message` is empty.
 ApiResponse error(const boost::system::error_code& ec, Subject subject, std::string_view message = {});
 inline ApiResponse error(errc e, std::string_view message = {}) { return error(make_error_code(e), Subject::None, message); }
+
+// ---- TSDB data service v2.1 (spec enos-platform.md §4.1, tsdb_data_routes.cpp) ----
+// Its envelope adds "submsg": {"code","msg","submsg","requestId","data"}, and it has codes of its own.
+inline constexpr int kCodeTsdbInvalidParam = 80400;
+inline constexpr int kCodeTsdbAssetUnauthorized = 80401;  // not a device of the caller's OU (never says which)
+inline constexpr int kCodeTsdbInternal = 80500;
+
+// api errc::forbidden -> 403/80401; errc::internal -> 500/80500; any other api error -> its usual status/80400;
+// tsdb::errc::bad_query -> 400/80400; everything else (store, registry) -> 500/80500.
+ErrorStatus map_tsdb_error(const std::error_code& ec);
+// 200 with code 0, submsg "" and `data`.
+ApiResponse ok_tsdb(boost::json::value data);
+ApiResponse tsdb_error(const std::error_code& ec, std::string_view message = {});
+inline ApiResponse tsdb_error(errc e, std::string_view message = {}) {
+  return tsdb_error(std::error_code(make_error_code(e)), message);
+}
 
 }  // namespace gridhub::api

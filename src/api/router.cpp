@@ -28,6 +28,8 @@ constexpr std::string_view kProducts = "/connect-service/v2.1/products";
 constexpr std::string_view kDevices = "/connect-service/v2.1/devices";
 constexpr std::string_view kMeasurepoints = "/connect-service/v2.1/measurepoints";
 constexpr std::string_view kSystem = "/system/v2.1/stats";
+constexpr std::string_view kStorageGroups = "/tsdb-policy/v2.1/storage-groups";
+constexpr std::string_view kPolicies = "/tsdb-policy/v2.1/policies";
 
 constexpr Route kRoutes[] = {
     {kModels, "import", "POST", model_import},
@@ -51,6 +53,24 @@ constexpr Route kRoutes[] = {
     {kDevices, "enable", "POST", device_enable},
     {kDevices, "disable", "POST", device_disable},
     {kMeasurepoints, "queryLatest", "POST", measurepoint_query_latest},
+    {kStorageGroups, "create", "POST", storage_group_create},
+    {kStorageGroups, "get", "GET", storage_group_get},
+    {kStorageGroups, "search", "POST", storage_group_search},
+    {kStorageGroups, "update", "POST", storage_group_update},
+    {kStorageGroups, "delete", "POST", storage_group_delete},
+    {kPolicies, "get", "GET", storage_policy_get},
+    {kPolicies, "update", "POST", storage_policy_update},
+    {kPolicies, "metadata", "GET", storage_policy_metadata},
+    // EnOS's TSDB data service has no action= (except latest?action=delete): the path is the call.
+    {"/tsdb-service/v2.1/ai", "", "POST", tsdb_ai},
+    {"/tsdb-service/v2.1/ai-normalized", "", "POST", tsdb_ai_normalized},
+    {"/tsdb-service/v2.1/di", "", "POST", tsdb_di},
+    {"/tsdb-service/v2.1/electric-power", "", "POST", tsdb_pi},
+    {"/tsdb-service/v2.1/generic", "", "POST", tsdb_generic},
+    {"/tsdb-service/v2.1/raw", "", "POST", tsdb_raw},
+    {"/tsdb-service/v2.1/latest", "", "POST", tsdb_latest},
+    {"/tsdb-service/v2.1/latest", "delete", "POST", tsdb_latest_delete},
+    {"/tsdb-service/v2.1/data/tsdb-delete", "", "POST", tsdb_data_delete},
     {kSystem, "get", "GET", system_stats},
 };
 

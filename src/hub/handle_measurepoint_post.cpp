@@ -57,6 +57,7 @@ bool collect(const HandlerContext& ctx, const DeviceIdentity& device, const boos
   }
   const model::Validator* validator = ctx.validator();
   const model::Validator* typing = ctx.model();
+  const HistoryPlan* history = ctx.product ? ctx.product->history.get() : nullptr;
   std::string message;
   for (const auto& kv : points) {
     std::string_view id = kv.key();
@@ -76,6 +77,10 @@ bool collect(const HandlerContext& ctx, const DeviceIdentity& device, const boos
     s.asset_id = device.asset_id;
     s.point_id.assign(id);
     s.time_ms = time;
+    if (history) {
+      s.history = history->categories_of(id);
+      s.group = history->group;
+    }
     samples.push_back(std::move(s));
   }
   return true;

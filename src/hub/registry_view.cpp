@@ -5,6 +5,7 @@
 
 #include "model/console_json.hpp"
 #include "model/inheritance.hpp"
+#include "tsdb/sample.hpp"
 
 namespace gridhub::hub {
 
@@ -16,6 +17,31 @@ std::string device_key_of(std::string_view pk, std::string_view dk) {
   key.append(dk);
   return key;
 }
+// (org/model) -> the storage plan of that model, from every OU's storage policy groups.
+std::unordered_map<std::string, std::shared_ptr<HistoryPlan>> history_plans(registry::Registry& registry) {
+  std::unordered_map<std::string, std::shared_ptr<HistoryPlan>> plans;
+  for (const auto& group : registry.all_storage_groups()) {
+    for (const auto& model_id : group.model_ids) {
+      auto plan = std::make_shared<HistoryPlan>();
+      plan->group = group.id;
+      plans[group.org_id + "/" + model_id] = std::move(plan);
+    }
+    for (const auto& policy : group.policies) {
+      tsdb::Category category;
+      if (!tsdb::parse_category(policy.storage_type, category)) {
+        spdlog::error("storage group {} has an unknown storage type {}; ignored", group.id, policy.storage_type);
+        continue;
+      }
+      for (const auto& selection : policy.models) {
+        auto it = plans.find(group.org_id + "/" + selection.model_id);
+        if (it == plans.end()) continue;  // the registry keeps policies to the group's models; be safe
+        for (const auto& point : selection.point_ids) it->second->points[point] |= tsdb::category_bit(category);
+      }
+    }
+  }
+  return plans;
+}
+
 }  // namespace
 
 const DeviceEntry* Snapshot::find_device(std::string_view pk, std::string_view dk) const {
@@ -94,6 +120,7 @@ std::shared_ptr<const Snapshot> RegistryView::rebuild(uint64_t version) {
   const auto models = registry_.all_models();
   std::unordered_map<std::string, const registry::ModelRecord*> model_by_key;
   for (const auto& m : models) model_by_key[m.org_id + "/" + m.model_id] = &m;
+  const auto plans = history_plans(registry_);
 
   for (auto& product : registry_.all_products()) {
     auto entry = std::make_shared<ProductEntry>();
@@ -101,6 +128,7 @@ std::shared_ptr<const Snapshot> RegistryView::rebuild(uint64_t version) {
       entry->validation_enabled = it->second->validation_enabled;
       entry->validator = compile_model(*it->second, models);
     }
+    if (auto it = plans.find(product.org_id + "/" + product.model_id); it != plans.end()) entry->history = it->second;
     std::string pk = product.product_key;
     entry->product = std::move(product);
     snap->products_.emplace(std::move(pk), std::move(entry));

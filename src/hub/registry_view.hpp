@@ -13,21 +13,34 @@
 
 namespace gridhub::hub {
 
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+// What the storage policy of a model keeps (spec enos-platform.md §3): its group, and per measure point the
+// storage types (tsdb::category_bit mask) that keep its history. A point not listed keeps only its latest value.
+struct HistoryPlan {
+  uint32_t group = 0;
+  std::unordered_map<std::string, uint8_t, StringHash, std::equal_to<>> points;
+
+  uint8_t categories_of(std::string_view point_id) const {
+    auto it = points.find(point_id);
+    return it == points.end() ? 0 : it->second;
+  }
+};
+
 struct ProductEntry {
   registry::Product product;
   bool validation_enabled = true;
   std::shared_ptr<const model::Validator> validator;  // null when the model failed to load (logged)
+  std::shared_ptr<const HistoryPlan> history;         // null: the model is in no storage policy group
 };
 
 struct DeviceEntry {
   std::string org_id, asset_id, product_key, device_key, device_secret;
   bool enabled = true;
   std::shared_ptr<const ProductEntry> product;
-};
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
 class Snapshot {

@@ -12,6 +12,20 @@ namespace gridhub::registry {
 inline constexpr int64_t kMaxProductsPerOrg = 2000;
 inline constexpr int64_t kMaxDevicesPerProduct = 10000;
 inline constexpr int64_t kMaxModelsPerOrg = 1000;
+// Storage policy groups (EnOS 2.3+: 5 per OU; 200 models per policy).
+inline constexpr int64_t kMaxStorageGroupsPerOrg = 5;
+inline constexpr std::size_t kMaxModelsPerStorageGroup = 200;
+inline constexpr std::size_t kMaxStorageGroupNameChars = 64;
+// Model x point pairs one storage type of a group may select.
+inline constexpr std::size_t kMaxPointsPerStoragePolicy = 10000;
+// A measure point id in a storage policy: the model's own identifier rule, 1..128 chars of [A-Za-z0-9_\-.]
+// (model/limits.hpp kMaxIdentifierLength).
+inline constexpr std::size_t kMaxPointIdLength = 128;
+// Retention (EnOS "Storage Time"): 1..11 months ("1M".."11M") or 1..20 years ("1Y".."20Y").
+inline constexpr int kMaxRetentionMonths = 11;
+inline constexpr int kMaxRetentionYears = 20;
+// Group ids are uint32 (the time-series store keys partitions by them) and never reused.
+inline constexpr int64_t kMaxStorageGroupId = 0xFFFFFFFF;
 
 // --- paging (EnOS: pageNo from 1, default size 10, at most 200 for product/device search) ---
 inline constexpr int kDefaultPageSize = 10;

@@ -57,6 +57,30 @@ struct Device {
   DeviceStatus status() const;
 };
 
+// One storage type of a storage policy group (EnOS "storage policy"): how long it keeps history and which
+// points of which of the group's models it keeps.
+struct StoragePolicy {
+  std::string storage_type;  // "AI_RAW" | "AI_NORMALIZED" | "DI" | "PI" | "GENERIC"
+  std::string retention;     // "1M" "3M" "6M" "1Y" … "20Y" (months 1..11 with M, years 1..20 with Y)
+  struct ModelPoints {
+    std::string model_id;
+    std::vector<std::string> point_ids;  // sorted, unique
+  };
+  std::vector<ModelPoints> models;  // sorted by model_id; only models of the group, each with >= 1 point
+};
+
+// A storage policy group (存储策略分组): a set of models (each model in at most one group of its OU) and one
+// policy per configured storage type. At most kMaxStorageGroupsPerOrg per OU.
+struct StorageGroup {
+  std::string org_id;
+  uint32_t id = 0;  // generated on create and never reused: the time-series store keys partitions by it
+  std::string name;  // unique in the OU: letters, digits, CJK, '_' and '-', 1..64 characters
+  std::string description;
+  std::vector<std::string> model_ids;   // sorted, unique
+  std::vector<StoragePolicy> policies;  // sorted by storage_type; at most one per type
+  int64_t create_time = 0, update_time = 0;
+};
+
 struct ApiCredential {
   std::string org_id;
   std::string role;  // "admin" for now

@@ -34,7 +34,7 @@ class Registry {
   virtual boost::system::result<ModelRecord> get_model(std::string_view org, std::string_view model_id) = 0;
   // id_like: case-insensitive substring of the model id ("" = all). Newest first.
   virtual PageResult<ModelRecord> search_models(std::string_view org, std::string_view id_like, Page) = 0;
-  // errc::in_use while a product uses the model or a model inherits it.
+  // errc::in_use while a product uses the model, a model inherits it or a storage policy group holds it.
   virtual boost::system::result<void> delete_model(std::string_view org, std::string_view model_id) = 0;
   virtual std::vector<ModelRecord> all_models() = 0;  // every OU, for the hub's snapshot
 
@@ -82,6 +82,27 @@ class Registry {
   virtual void mark_all_offline(int64_t now) = 0;  // at start-up: nobody is connected yet
   virtual void flush() = 0;                        // returns once presence queued before the call is on disk
 
+  // --- Storage policy groups (TSDB storage policies, spec enos-platform.md §3) ---
+  // create fills id and times. errc::org_not_found; already_exists (name taken in the OU); limit_exceeded
+  // (kMaxStorageGroupsPerOrg); model_not_found (a model of model_ids is not in the OU); in_use (a model is in
+  // another group); invalid_argument (bad name). `policies` of the argument are stored too (same checks as
+  // set_storage_policy).
+  virtual boost::system::result<StorageGroup> create_storage_group(StorageGroup) = 0;
+  virtual boost::system::result<StorageGroup> get_storage_group(std::string_view org, uint32_t id) = 0;
+  virtual std::vector<StorageGroup> list_storage_groups(std::string_view org) = 0;  // oldest first
+  // By (org_id, id): name, description and model_ids (policies are left alone). errc::not_found,
+  // already_exists, model_not_found, in_use (a model is in another group, or a model leaving the group still
+  // has points in one of its policies).
+  virtual boost::system::result<StorageGroup> update_storage_group(const StorageGroup&) = 0;
+  // Replaces the group's policy of policy.storage_type (an empty `models` keeps the retention with no
+  // points). errc::not_found (group); invalid_argument (unknown storage type or retention); model_not_found
+  // (a model that is not in the group). Point ids are not checked against the model here (the API does).
+  virtual boost::system::result<StorageGroup> set_storage_policy(std::string_view org, uint32_t id,
+                                                                 const StoragePolicy& policy) = 0;
+  // errc::not_found. The caller drops the group's history from the time-series store.
+  virtual boost::system::result<void> delete_storage_group(std::string_view org, uint32_t id) = 0;
+  virtual std::vector<StorageGroup> all_storage_groups() = 0;  // every OU, for the hub's snapshot
+
   // --- API credentials ---
   // The token is returned once in clear and stored only as its hash. errc::org_not_found, invalid_argument.
   virtual boost::system::result<std::string> create_api_token(std::string_view org, std::string role,
@@ -89,7 +110,7 @@ class Registry {
   virtual std::optional<ApiCredential> authenticate(std::string_view token) = 0;
 
   // Monotonically increasing; moves on every committed change to what the hub's snapshot holds: devices
-  // created, deleted, enabled or disabled, products and models (not presence, not device names/attributes/tags).
+  // created, deleted, enabled or disabled, products, models and storage groups (not presence, not device names/attributes/tags).
   // The hub rebuilds its snapshot when it moves.
   virtual uint64_t version() const = 0;
 };

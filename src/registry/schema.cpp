@@ -1,6 +1,7 @@
-// Schema v1 and the migration driver. JSON columns are text; name_search holds every string of an i18n name,
-// one per line, so LIKE searches the names and not the JSON keys. Devices count per product is kept by
-// triggers so the 10,000-device limit check does not scan.
+// The schema (v1: OUs, models, products, devices, tokens; v2: storage policy groups) and the migration
+// driver. JSON columns are text; name_search holds every string of an i18n name, one per line, so LIKE
+// searches the names and not the JSON keys. Devices count per product is kept by triggers so the
+// 10,000-device limit check does not scan.
 #include "registry/schema.hpp"
 
 #include "registry/errc.hpp"
@@ -88,8 +89,49 @@ CREATE TABLE api_tokens (
 );
 )sql";
 
+// v2: storage policy groups. AUTOINCREMENT so a deleted group's id is never handed out again (the time-series
+// store keys partitions by it). The primary key of storage_group_models is (org_id, model_id): a model is in
+// at most one group of its OU. A selected point references its model's membership, so SQLite itself refuses
+// to let a model leave a group while a policy still selects its points; deleting a group cascades to all of
+// it. models(org_id, model_id) is referenced without a cascade: a model in a group cannot be deleted.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE storage_groups (
+  group_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  UNIQUE (org_id, name)
+);
+CREATE TABLE storage_group_models (
+  group_id INTEGER NOT NULL REFERENCES storage_groups(group_id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  PRIMARY KEY (org_id, model_id),
+  UNIQUE (group_id, model_id),
+  FOREIGN KEY (org_id, model_id) REFERENCES models(org_id, model_id)
+);
+CREATE TABLE storage_policies (
+  group_id INTEGER NOT NULL REFERENCES storage_groups(group_id) ON DELETE CASCADE,
+  storage_type TEXT NOT NULL,
+  retention TEXT NOT NULL,
+  PRIMARY KEY (group_id, storage_type)
+);
+CREATE TABLE storage_policy_points (
+  group_id INTEGER NOT NULL,
+  storage_type TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  point_id TEXT NOT NULL,
+  PRIMARY KEY (group_id, storage_type, model_id, point_id),
+  FOREIGN KEY (group_id, storage_type) REFERENCES storage_policies(group_id, storage_type) ON DELETE CASCADE,
+  FOREIGN KEY (group_id, model_id) REFERENCES storage_group_models(group_id, model_id)
+);
+CREATE INDEX storage_policy_points_model ON storage_policy_points(group_id, model_id);
+)sql";
+
 // Migrations[i] takes version i to i + 1 (index 0 creates the schema).
-constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

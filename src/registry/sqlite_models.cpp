@@ -142,8 +142,11 @@ boost::system::result<void> SqliteRegistry::delete_model(std::string_view org, s
   auto exists = model_exists_locked(org, model_id);
   if (!exists) return exists.error();
   if (!*exists) return make_error_code(errc::not_found);
+  // EnOS refuses to delete a model in use; a model in a storage policy group is in use too (its group keeps
+  // its history), so it has to leave the group first.
   for (const char* sql : {"SELECT 1 FROM products WHERE org_id = ?1 AND model_id = ?2 LIMIT 1",
-                          "SELECT 1 FROM models WHERE org_id = ?1 AND parent_model_id = ?2 LIMIT 1"}) {
+                          "SELECT 1 FROM models WHERE org_id = ?1 AND parent_model_id = ?2 LIMIT 1",
+                          "SELECT 1 FROM storage_group_models WHERE org_id = ?1 AND model_id = ?2"}) {
     auto st = db_->prepare(sql);
     if (!st) return st.error();
     auto used = st->bind(1, org).bind(2, model_id).exists();

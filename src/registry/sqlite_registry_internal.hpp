@@ -1,5 +1,6 @@
 // SqliteRegistry, the SQLite implementation of Registry. Its methods live in sqlite_registry.cpp (OUs, open,
-// tokens), sqlite_models.cpp, sqlite_products.cpp, sqlite_devices.cpp and sqlite_presence.cpp.
+// tokens), sqlite_models.cpp, sqlite_products.cpp, sqlite_devices.cpp, sqlite_presence.cpp and
+// sqlite_storage_groups.cpp.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -64,6 +65,15 @@ class SqliteRegistry final : public Registry {
   void mark_all_offline(int64_t now) override;
   void flush() override;
 
+  boost::system::result<StorageGroup> create_storage_group(StorageGroup) override;
+  boost::system::result<StorageGroup> get_storage_group(std::string_view org, uint32_t id) override;
+  std::vector<StorageGroup> list_storage_groups(std::string_view org) override;
+  boost::system::result<StorageGroup> update_storage_group(const StorageGroup&) override;
+  boost::system::result<StorageGroup> set_storage_policy(std::string_view org, uint32_t id,
+                                                         const StoragePolicy& policy) override;
+  boost::system::result<void> delete_storage_group(std::string_view org, uint32_t id) override;
+  std::vector<StorageGroup> all_storage_groups() override;
+
   boost::system::result<std::string> create_api_token(std::string_view org, std::string role,
                                                       std::string name) override;
   std::optional<ApiCredential> authenticate(std::string_view token) override;
@@ -79,6 +89,22 @@ class SqliteRegistry final : public Registry {
   // By (pk, dk) when asset_id is empty, else by asset_id; always within `org`. Queued presence applied.
   boost::system::result<Device> find_device_locked(std::string_view org, std::string_view asset_id,
                                                    std::string_view pk, std::string_view dk);
+  // Storage groups (sqlite_storage_groups.cpp). Which groups load_storage_groups_locked reads.
+  enum class GroupScope : uint8_t { One, Org, All };
+  // The groups of the scope (org and id used as the scope needs), oldest first, with models and policies.
+  boost::system::result<std::vector<StorageGroup>> load_storage_groups_locked(GroupScope scope,
+                                                                              std::string_view org,
+                                                                              uint32_t id);
+  boost::system::result<StorageGroup> get_storage_group_locked(std::string_view org, uint32_t id);
+  // already_exists when another group of the OU (not `self`) has the name.
+  boost::system::error_code check_group_name_locked(std::string_view org, std::string_view name,
+                                                    uint32_t self);
+  // Every model exists in the OU (model_not_found) and is in no group other than `self` (in_use).
+  boost::system::error_code check_group_models_locked(std::string_view org,
+                                                      const std::vector<std::string>& models, uint32_t self);
+  // Replaces group `id`'s policy of p.storage_type (p normalized; inside the caller's transaction).
+  boost::system::result<void> write_storage_policy_locked(uint32_t id, const StoragePolicy& p);
+
   // Writes one presence delta (inside the caller's transaction).
   boost::system::result<void> write_presence_locked(std::string_view pk, std::string_view dk,
                                                     const PresenceDelta& delta);

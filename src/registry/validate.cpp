@@ -88,6 +88,117 @@ boost::system::error_code check_tags(const Json& tags) {
   return {};
 }
 
+namespace {
+
+// Decodes one UTF-8 code point at s[i] and advances i; false for a malformed, overlong or surrogate sequence.
+bool next_code_point(std::string_view s, std::size_t& i, char32_t& cp) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  std::size_t len;
+  char32_t min;
+  if (b0 < 0x80) {
+    cp = b0;
+    ++i;
+    return true;
+  } else if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return false;
+  }
+  if (s.size() - i < len) return false;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return false;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  i += len;
+  return true;
+}
+
+bool cjk_ideograph(char32_t cp) {
+  return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+         (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+constexpr std::string_view kStorageTypes[] = {"AI_RAW", "AI_NORMALIZED", "DI", "PI", "GENERIC"};
+constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
+// Longer than any calendar month or year: a promise of "3M" is kept even across 31-day months.
+constexpr int64_t kRetentionMonthMs = 31 * kDayMs;
+constexpr int64_t kRetentionYearMs = 366 * kDayMs;
+
+}  // namespace
+
+bool valid_storage_group_name(std::string_view name) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < name.size();) {
+    char32_t cp;
+    if (!next_code_point(name, i, cp)) return false;
+    const bool ok = cp < 0x80 ? alnum(static_cast<char>(cp)) || cp == '_' || cp == '-' : cjk_ideograph(cp);
+    if (!ok || ++chars > kMaxStorageGroupNameChars) return false;
+  }
+  return chars > 0;
+}
+
+bool valid_storage_type(std::string_view type) {
+  for (std::string_view t : kStorageTypes)
+    if (t == type) return true;
+  return false;
+}
+
+bool valid_point_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxPointIdLength &&
+         all_of(id, [](char c) { return alnum(c) || c == '_' || c == '-' || c == '.'; });
+}
+
+bool parse_retention(std::string_view text, int64_t& ms) {
+  // One or two digits, the first not '0', then the unit.
+  if (text.size() < 2 || text.size() > 3 || text[0] == '0') return false;
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  if (!all_of(digits, digit)) return false;
+  int n = 0;
+  for (char c : digits) n = n * 10 + (c - '0');
+  switch (text.back()) {
+    case 'M':
+      if (n > kMaxRetentionMonths) return false;
+      ms = n * kRetentionMonthMs;
+      return true;
+    case 'Y':
+      if (n > kMaxRetentionYears) return false;
+      ms = n * kRetentionYearMs;
+      return true;
+    default:
+      return false;
+  }
+}
+
+boost::system::error_code check_storage_group(const StorageGroup& g) {
+  if (!valid_storage_group_name(g.name)) return invalid();
+  if (g.description.size() > kMaxDescriptionBytes) return too_big();
+  if (g.model_ids.size() > kMaxModelsPerStorageGroup) return too_big();
+  for (const auto& m : g.model_ids)
+    if (!valid_model_id(m)) return invalid();
+  return {};
+}
+
+boost::system::error_code check_storage_policy(const StoragePolicy& p) {
+  int64_t ms;
+  if (!valid_storage_type(p.storage_type) || !parse_retention(p.retention, ms)) return invalid();
+  std::size_t pairs = 0;
+  for (const auto& m : p.models) {
+    if (!valid_model_id(m.model_id)) return invalid();
+    for (const auto& point : m.point_ids)
+      if (!valid_point_id(point)) return invalid();
+    pairs += m.point_ids.size();
+  }
+  // Counted before duplicates are merged: a caller sending 10,001 ids is refused even if some repeat.
+  if (pairs > kMaxPointsPerStoragePolicy) return too_big();
+  return {};
+}
+
 boost::system::error_code check_product(const Product& p) {
   if (auto ec = check_name(p.name, true)) return ec;
   if (p.node_type != "Device" && p.node_type != "Gateway") return invalid();

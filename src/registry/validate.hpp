@@ -25,6 +25,26 @@ boost::system::error_code check_name(const Json& name, bool required);
 // kMaxTagValueLength.
 boost::system::error_code check_tags(const Json& tags);
 
+// Storage policy group name: 1..kMaxStorageGroupNameChars characters (code points) of ASCII letters and
+// digits, '_', '-' and CJK ideographs (U+3400..U+4DBF, U+4E00..U+9FFF, U+F900..U+FAFF and the ideographic
+// planes U+20000..U+3FFFF). Invalid UTF-8 (overlong forms, surrogates, truncated sequences) is refused.
+bool valid_storage_group_name(std::string_view name);
+// "AI_RAW", "AI_NORMALIZED", "DI", "PI" or "GENERIC" (exact spelling).
+bool valid_storage_type(std::string_view type);
+// A measure point id of a storage policy: 1..kMaxPointIdLength chars of [A-Za-z0-9_\-.].
+bool valid_point_id(std::string_view id);
+// EnOS retention: "1M".."11M" or "1Y".."20Y" (upper case, no sign, no leading zero, no spaces) into
+// milliseconds. A month counts 31 days and a year 366 days, so data is kept at least as long as promised
+// whatever the calendar. False (and `ms` untouched) for anything else.
+bool parse_retention(std::string_view text, int64_t& ms);
+
+// A group's own fields: name, description size, model ids (syntax; at most kMaxModelsPerStorageGroup ->
+// limit_exceeded). Policies are checked by check_storage_policy.
+boost::system::error_code check_storage_group(const StorageGroup& g);
+// Storage type and retention (invalid_argument), model and point ids (syntax), at most
+// kMaxPointsPerStoragePolicy model x point pairs (limit_exceeded).
+boost::system::error_code check_storage_policy(const StoragePolicy& p);
+
 boost::system::error_code check_product(const Product& p);
 boost::system::error_code check_device(const Device& d);  // caller-supplied keys, when present, included
 boost::system::error_code check_model(const ModelRecord& m);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "model/console_json.hpp"
@@ -36,6 +37,52 @@ bool read_file(const std::string& path, std::string& out) {
 constexpr const char* kDemoModelId = "Smartbattery_Model";
 constexpr const char* kDemoProductName = "Smartbattery_Product";
 constexpr const char* kDemoDeviceName = "Smartbattery_Device";
+constexpr const char* kDemoStorageGroup = "Developer_Bootcamp";
+constexpr const char* kDemoRetention = "3M";
+
+// The storage type that keeps a point of this signal type (the lab's step 4 uses AI_RAW for its AI points).
+const char* storage_type_for(model::SignalType signal) {
+  switch (signal) {
+    case model::SignalType::AI:
+      return "AI_RAW";
+    case model::SignalType::DI:
+      return "DI";
+    case model::SignalType::PI:
+      return "PI";
+    case model::SignalType::Generic:
+      break;
+  }
+  return "GENERIC";
+}
+
+// The lab's step 4: a group holding the demo model, every point kept 3 months in the storage type that fits
+// its point type. Left alone once it exists (the user may have changed it).
+bool provision_demo_storage(registry::Registry& registry, const std::string& org_id, std::string& error) {
+  for (const auto& g : registry.list_storage_groups(org_id))
+    if (g.name == kDemoStorageGroup) return true;
+  std::string detail;
+  auto model = model::import_console_json(kDemoModelJson, &detail);
+  if (!model) return error = "demo model does not import: " + detail, false;
+  std::map<std::string, registry::StoragePolicy> policies;
+  for (const auto& [id, element] : model->measurepoints) {
+    auto& policy = policies[storage_type_for(element.signal_type)];
+    if (policy.models.empty()) policy.models.push_back({kDemoModelId, {}});
+    policy.models[0].point_ids.push_back(id);  // std::map: already sorted
+  }
+  registry::StorageGroup group;
+  group.org_id = org_id;
+  group.name = kDemoStorageGroup;
+  group.description = "Smart-battery lab: every measure point kept 3 months";
+  group.model_ids = {kDemoModelId};
+  for (auto& [type, policy] : policies) {
+    policy.storage_type = type;
+    policy.retention = kDemoRetention;
+    group.policies.push_back(std::move(policy));
+  }
+  if (auto r = registry.create_storage_group(std::move(group)); !r)
+    return error = "demo storage group: " + r.error().message(), false;
+  return true;
+}
 
 }  // namespace
 
@@ -104,6 +151,8 @@ bool provision_demo(registry::Registry& registry, const std::string& org_id, con
     record.create_time = record.update_time = now;
     if (auto r = registry.create_model(record); !r) return error = "demo model: " + r.error().message(), false;
   }
+
+  if (!provision_demo_storage(registry, org_id, error)) return false;
 
   registry::ProductFilter pf;
   pf.model_id = kDemoModelId;

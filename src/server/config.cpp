@@ -63,6 +63,8 @@ bool load_config_file(const std::string& path, Config& c, std::string& error) {
       {"mqtt.connack_delay_ms", [&](std::string_view v) { return parse_number(v, c.connack_delay_ms); }},
       {"http.port", [&](std::string_view v) { return parse_number(v, c.http_port); }},
       {"store.durability", [&](std::string_view v) { return parse_string(v, c.durability); }},
+      {"store.retention_sweep_s",
+       [&](std::string_view v) { return parse_number(v, c.retention_sweep_s) && c.retention_sweep_s > 0; }},
       {"log.level", [&](std::string_view v) { return parse_string(v, c.log_level); }},
   };
   std::string section, line;

@@ -15,6 +15,7 @@ struct Config {
   std::string log_level = "info";       // trace debug info warn error
   std::size_t max_packet_size = 1024 * 1024;
   unsigned connack_delay_ms = 30;
+  unsigned retention_sweep_s = 600;     // how often expired history partitions are looked for
   bool demo = false;                    // provision the smart-battery lab
 };
 

@@ -16,6 +16,7 @@
 #include "hub/hub.hpp"
 #include "registry/sqlite_registry.hpp"
 #include "server/bootstrap.hpp"
+#include "server/retention.hpp"
 #include "tsdb/time_series_store.hpp"
 
 namespace gridhub::server {
@@ -105,6 +106,8 @@ int run_server(const Config& config) {
     return 1;
   }
 
+  load_retention(*registry, *store);
+
   const unsigned n = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> loops;
@@ -133,6 +136,8 @@ int run_server(const Config& config) {
   }
   spdlog::info("HTTP listening on {}:{}", config.bind, api.port());
   if (config.demo) print_demo(config, admin, demo, hub.mqtt_port(), api.port());
+  // Retention drops whole day partitions, so a sweep every few minutes is as precise as it can be.
+  RetentionSweeper retention(*store, std::chrono::seconds(config.retention_sweep_s));
 
   // Shutdown: stop accepting, close every connection, then drain the loops and make the data durable.
   asio::signal_set signals(*loops[0], SIGINT, SIGTERM);

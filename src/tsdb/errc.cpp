@@ -7,10 +7,10 @@ namespace gridhub::tsdb {
 
 namespace {
 
-class Category final : public boost::system::error_category {
+class ErrorCategory final : public boost::system::error_category {
  public:
   // A fixed id makes codes from this category compare equal across shared objects (Boost.System rule).
-  constexpr Category() noexcept : boost::system::error_category(0x9d1c5a3b7e2f4061ULL) {}
+  constexpr ErrorCategory() noexcept : boost::system::error_category(0x9d1c5a3b7e2f4061ULL) {}
   const char* name() const noexcept override { return "gridhub.tsdb"; }
   std::string message(int ev) const override { return message(ev, nullptr, 0); }
   const char* message(int ev, char*, std::size_t) const noexcept override {
@@ -31,12 +31,16 @@ class Category final : public boost::system::error_category {
         return "corrupt WAL record";
       case errc::corrupt_checkpoint:
         return "corrupt checkpoint";
+      case errc::bad_query:
+        return "bad history query";
+      case errc::corrupt_block:
+        return "corrupt block";
     }
     return "unknown tsdb error";
   }
 };
 
-constexpr Category kCategory;
+constexpr ErrorCategory kCategory;
 
 }  // namespace
 

@@ -24,6 +24,10 @@ enum class errc {
   corrupt_record,
   // The checkpoint file failed its CRC or its decoding.
   corrupt_checkpoint,
+  // A history read or delete with an empty id, start > end, limit 0, a bad interval or too many windows.
+  bad_query,
+  // A block file (or one chunk in it) failed its CRC or its decoding.
+  corrupt_block,
 };
 
 const boost::system::error_category& tsdb_category() noexcept;

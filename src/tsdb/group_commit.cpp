@@ -40,8 +40,16 @@ void EmbeddedStore::writer_loop() {
     }
     background_work();
   }
-  // Shutdown: the queue is drained; leave a checkpoint so the next open replays nothing.
-  if (!bg_error_ && (dirty_ || !pending_.empty())) {
+  if (test_crash_on_close_) return;
+  // Shutdown: the queue is drained; seal the head and leave a checkpoint, so the next open replays nothing.
+  if (!bg_error_) {
+    if (auto ec = swap_head()) return;  // a background error now: the WAL keeps everything
+    if (auto ec = history_.wait_sealed()) {
+      spdlog::error("tsdb: sealing the head of {} at close failed: {}; its WAL segments are kept", dir_,
+                    ec.message());
+    }
+  }
+  if (!bg_error_ && (dirty_ || !pending_.empty() || segments_.size() > 1)) {
     if (auto ec = checkpoint()) spdlog::error("tsdb: final checkpoint of {} failed: {}", dir_, ec.message());
   }
 }
@@ -59,6 +67,9 @@ bool EmbeddedStore::take_group(std::vector<Op>& group, std::size_t& bytes) {
       if (!bg_error_ && dirty_ && options_.checkpoint_interval.count() > 0) {
         const auto due = last_checkpoint_ + options_.checkpoint_interval;
         deadline = deadline ? std::min(*deadline, due) : due;
+      }
+      if (!bg_error_) {
+        if (const auto due = history_.seal_deadline()) deadline = deadline ? std::min(*deadline, *due) : *due;
       }
       if (!deadline) {
         work_cv_.wait(lk);
@@ -86,25 +97,30 @@ void EmbeddedStore::commit_group(std::vector<Op>& group) {
   assert(on_writer_thread());
   const bool flush = group.back().kind == Op::Kind::Flush;
   bool framed_any = false;
+  bool must_sync = false;  // a deletion is durable when its call returns, whatever the durability mode
   for (Op& op : group) {
     if (op.error || op.kind == Op::Kind::Flush) continue;
     if (bg_error_) {
       op.error = bg_error_;
       continue;
     }
-    if (op.payload.empty()) continue;  // an empty batch: nothing to log
+    if (op.payload.empty()) continue;  // an empty batch or a Seal: nothing to log
     if (pending_.empty()) pending_since_ = Clock::now();
     wal_.add_record({reinterpret_cast<const uint8_t*>(op.payload.data()), op.payload.size()}, pending_);
     op.framed = true;
     framed_any = true;
-    if (op.has_history) segments_.back().has_history = true;
+    // A deletion record must replay into the head as long as the samples before it may: its segment is kept
+    // like one holding history, until a seal passes it.
+    const bool history_record = op.kind == Op::Kind::Delete || op.kind == Op::Kind::DropGroup;
+    if (op.has_history || history_record) segments_.back().has_history = true;
+    must_sync = must_sync || history_record;
   }
 
   std::error_code io_error;
   if (!bg_error_ && (framed_any || flush)) {
-    const bool write_now =
-        options_.durability != Durability::None || flush || pending_.size() >= kBufferedWriteBytes;
-    const bool sync = options_.durability == Durability::Fsync || flush;
+    const bool write_now = options_.durability != Durability::None || flush || must_sync ||
+                           pending_.size() >= kBufferedWriteBytes;
+    const bool sync = options_.durability == Durability::Fsync || flush || must_sync;
     if (write_now) io_error = write_pending();
     if (!io_error && sync) io_error = sync_segment();
   }
@@ -114,21 +130,49 @@ void EmbeddedStore::commit_group(std::vector<Op>& group) {
     }
   }
 
-  // Latest values first, callbacks after: a reader that sees a reply sees its values.
+  // Latest values and the head first, callbacks after: a reader that sees a reply sees its values. In op
+  // order, so a deletion removes exactly what was appended before it.
   uint64_t batches = 0, samples = 0, rejected = 0;
   for (Op& op : group) {
-    if (op.kind == Op::Kind::Forget) {
-      // Even when it could not be logged: the device is gone either way (forget_asset logs the failure).
-      table_.forget(op.asset_id);
-      dirty_ = true;
-    } else if (op.kind == Op::Kind::Append) {
-      if (op.error) {
-        ++rejected;
-        continue;
-      }
-      ++batches;
-      samples += op.batch.size();
-      table_.apply(op.batch);
+    switch (op.kind) {
+      case Op::Kind::Forget:
+        // Even when it could not be logged: the device is gone either way (forget_asset logs the failure).
+        table_.forget(op.asset_id);
+        dirty_ = true;
+        break;
+      case Op::Kind::Append:
+        if (op.error) {
+          ++rejected;
+          continue;
+        }
+        ++batches;
+        samples += op.batch.size();
+        if (op.has_history) history_.append(op.batch);  // before the table, which moves the strings out
+        table_.apply(op.batch);
+        break;
+      case Op::Kind::Delete:
+        // The history worker completes it once swapped-out heads and blocks are rid of the points too.
+        if (!op.error) {
+          history_.queue_deletion(op.deletion, std::move(op.done));
+          op.done = nullptr;
+        }
+        break;
+      case Op::Kind::DropGroup:
+        if (!op.error) {
+          history_.queue_drop_group(op.group, std::move(op.done));
+          op.done = nullptr;
+        }
+        break;
+      case Op::Kind::Seal:
+        if (!op.error && bg_error_) op.error = bg_error_;
+        if (!op.error) op.error = swap_head();
+        if (!op.error) {
+          history_.queue_compact_all(std::move(op.done));
+          op.done = nullptr;
+        }
+        break;
+      case Op::Kind::Flush:
+        break;
     }
   }
   if (batches) dirty_ = true;
@@ -169,6 +213,26 @@ void EmbeddedStore::background_work() {
   if (segment_full || interval_due) {
     if (auto ec = checkpoint()) spdlog::error("tsdb: checkpoint of {} failed: {}", dir_, ec.message());
   }
+  if (!bg_error_ && history_.seal_due(now)) swap_head();
+}
+
+std::error_code EmbeddedStore::swap_head() {
+  assert(on_writer_thread());
+  if (bg_error_) return bg_error_;
+  // An empty head is worth a swap only to move the SEALED mark past segments whose history was deleted.
+  const uint64_t sealed = history_.sealed_through();
+  const bool unsealed = std::any_of(segments_.begin(), segments_.end(),
+                                    [&](const SegmentInfo& s) { return s.has_history && s.number > sealed; });
+  if (history_.head_empty() && !unsealed) return {};
+  if (auto ec = write_pending()) return ec;
+  if (auto ec = sync_segment()) return ec;
+  uint64_t through = segment_number_ - 1;
+  if (wal_.offset() > 0) {
+    through = segment_number_;
+    if (auto ec = open_segment(segment_number_ + 1)) return ec;
+  }
+  history_.swap_head(through);
+  return {};
 }
 
 std::error_code EmbeddedStore::write_pending() {
@@ -213,7 +277,8 @@ std::error_code EmbeddedStore::open_segment(uint64_t number) {
 }
 
 // Checkpoint: make the current segment durable and start a new one, save the table as covering every older
-// segment (tmp + fsync + rename + fsync dir), then delete the covered segments that hold no history.
+// segment (tmp + fsync + rename + fsync dir), then delete the covered segments whose history (if any) is
+// sealed into blocks.
 std::error_code EmbeddedStore::checkpoint() {
   assert(on_writer_thread());
   if (bg_error_) return bg_error_;
@@ -239,8 +304,9 @@ std::error_code EmbeddedStore::checkpoint() {
   dirty_ = false;
 
   bool removed = false;
+  const uint64_t sealed = history_.sealed_through();
   auto covered_without_history = [&](const SegmentInfo& s) {
-    if (s.number > covered || s.has_history) return false;
+    if (s.number > covered || (s.has_history && s.number > sealed)) return false;
     std::error_code ec;
     std::filesystem::remove(wal_dir_ + "/" + wal::segment_file_name(s.number), ec);
     if (ec) {

@@ -29,8 +29,8 @@ void LatestTable::apply(std::span<Sample> batch) {
       e.time_ms = s.time_ms;
       e.value = std::move(s.value);
       e.quality = s.quality;
-      e.category = s.category;
-      e.store_history = s.store_history;
+      e.history = s.history;
+      e.group = s.group;
     }
   }
 }
@@ -95,8 +95,8 @@ Sample LatestTable::to_sample(std::string_view asset_id, const std::string& poin
   s.time_ms = e.time_ms;
   s.value = e.value;
   s.quality = e.quality;
-  s.category = e.category;
-  s.store_history = e.store_history;
+  s.history = e.history;
+  s.group = e.group;
   return s;
 }
 

@@ -41,8 +41,8 @@ class LatestTable {
     int64_t time_ms = 0;
     Value value;
     std::optional<int32_t> quality;
-    uint8_t category = 0;
-    bool store_history = false;
+    uint8_t history = 0;
+    uint32_t group = 0;
   };
   // Sorted by point id, so latest() returns in order without sorting.
   using Points = std::map<std::string, Entry, std::less<>>;

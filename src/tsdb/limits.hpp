@@ -22,4 +22,14 @@ inline constexpr std::size_t kMaxSegmentBytes = std::size_t{1} << 30;
 inline constexpr std::size_t kBufferedWriteBytes = 256 * 1024;
 inline constexpr std::chrono::milliseconds kBufferedWriteDelay{200};
 
+// ---- History ----
+// Most points one chunk (one series in one block) may hold; a chunk header claiming more is corrupt.
+inline constexpr std::size_t kMaxChunkPoints = 16 * 1024 * 1024;
+// Most windows one aggregate() may produce.
+inline constexpr std::size_t kMaxAggregateWindows = 1000000;
+// A seal that failed (a full disk, say) is retried after this long; the head and its WAL segments are kept.
+inline constexpr std::chrono::milliseconds kSealRetryDelay{5000};
+// Most point ids one delete_range() may name (each is logged in its WAL record).
+inline constexpr std::size_t kMaxDeletePoints = 10000;
+
 }  // namespace gridhub::tsdb

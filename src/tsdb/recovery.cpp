@@ -40,10 +40,10 @@ std::error_code load_checkpoint(const std::string& dir, LatestTable& table, uint
   return {};
 }
 
-// Replays one segment into `table` (or, with `replay` false, only looks for history samples). Truncates a
-// torn tail; stops at corruption.
-std::error_code read_segment(const std::string& path, bool replay, LatestTable& table, SegmentInfo& info,
-                             RecoveryResult& out) {
+// Replays one segment: into `table` when `replay` (not covered by the checkpoint), into `head` when
+// `history` (not sealed). Truncates a torn tail; stops at corruption.
+std::error_code read_segment(const std::string& path, bool replay, bool history, LatestTable& table, Head& head,
+                             SegmentInfo& info, RecoveryResult& out) {
   uint64_t torn_at = 0;
   bool torn = false;
   {
@@ -64,17 +64,34 @@ std::error_code read_segment(const std::string& path, bool replay, LatestTable& 
         stopped = true;
         break;
       }
-      if (payload.kind == wal::PayloadKind::ForgetAsset) {
-        if (replay) table.forget(payload.asset_id);
-      } else {
-        info.has_history = info.has_history || std::any_of(payload.samples.begin(), payload.samples.end(),
-                                                           [](const Sample& s) { return s.store_history; });
-        if (replay) {
-          out.samples += payload.samples.size();
-          table.apply(payload.samples);
+      switch (payload.kind) {
+        case wal::PayloadKind::ForgetAsset:
+          if (replay) table.forget(payload.asset_id);
+          break;
+        case wal::PayloadKind::DeleteRange:
+          info.has_history = info.has_history || history;
+          if (history) head.erase(payload.deletion);
+          break;
+        case wal::PayloadKind::DropGroup:
+          info.has_history = info.has_history || history;
+          if (history) head.drop_group(payload.group);
+          break;
+        case wal::PayloadKind::Samples: {
+          const bool any_history = std::any_of(payload.samples.begin(), payload.samples.end(),
+                                               [](const Sample& s) { return s.history != 0; });
+          if (history && any_history) {
+            info.has_history = true;
+            head.append(payload.samples);  // before the table, which moves the strings out
+            for (const Sample& s : payload.samples) out.history_samples += s.history != 0;
+          }
+          if (replay) {
+            out.samples += payload.samples.size();
+            table.apply(payload.samples);
+          }
+          break;
         }
       }
-      if (replay) ++out.records;
+      if (replay || history) ++out.records;
     }
     if (!stopped && reader.end() == WalEnd::Corrupt) {
       spdlog::error("tsdb: {}: corrupt record at offset {} ({}); replay of this segment stops there", path,
@@ -94,7 +111,8 @@ std::error_code read_segment(const std::string& path, bool replay, LatestTable& 
 
 }  // namespace
 
-std::error_code recover(const std::string& dir, LatestTable& table, RecoveryResult& out) {
+std::error_code recover(const std::string& dir, LatestTable& table, Head& head, uint64_t sealed_through,
+                        RecoveryResult& out) {
   out = RecoveryResult{};
   if (auto ec = load_checkpoint(dir, table, out.covered_segment)) return ec;
 
@@ -113,9 +131,13 @@ std::error_code recover(const std::string& dir, LatestTable& table, RecoveryResu
     const std::string path = wal_dir + "/" + wal::segment_file_name(n);
     SegmentInfo info{n, false};
     const bool replay = n > out.covered_segment;
-    if (auto err = read_segment(path, replay, table, info, out)) return err;
+    const bool history = n > sealed_through;
+    if (replay || history) {
+      if (auto err = read_segment(path, replay, history, table, head, info, out)) return err;
+    }
     if (!replay && !info.has_history) {
-      // Covered by the checkpoint: a crash came between the checkpoint's rename and this segment's removal.
+      // Covered by the checkpoint (and its history sealed): a crash came between the checkpoint's rename and
+      // this segment's removal.
       if (!stdfs::remove(path, ec) && ec) return ec;
       removed = true;
       continue;

@@ -34,13 +34,14 @@ void encode_sample(const Sample& s, const std::string* prev_asset, std::string& 
   const bool same_asset = prev_asset && *prev_asset == s.asset_id;
   uint8_t flags = 0;
   if (s.quality) flags |= wal::kFlagQuality;
-  if (s.store_history) flags |= wal::kFlagStoreHistory;
+  if (s.history || s.group) flags |= wal::kFlagHistory;
   if (same_asset) flags |= wal::kFlagSameAsset;
   out.push_back(static_cast<char>(flags));
   if (!same_asset) coding::put_bytes(out, s.asset_id);
   coding::put_bytes(out, s.point_id);
   coding::put_varint64(out, coding::zigzag(s.time_ms));
-  out.push_back(static_cast<char>(s.category));
+  out.push_back(static_cast<char>(s.history));
+  if (flags & wal::kFlagHistory) coding::put_varint64(out, s.group);
   out.push_back(static_cast<char>(s.value.kind));
   switch (s.value.kind) {
     case ValueKind::Int:
@@ -79,6 +80,44 @@ void encode_forget_payload(std::string_view asset_id, std::string& out) {
   coding::put_bytes(out, asset_id);
 }
 
+void encode_delete_payload(const Deletion& d, std::string& out) {
+  assert(!d.asset_id.empty() && d.point_ids.size() <= kMaxDeletePoints && d.start_ms <= d.end_ms);
+  out.push_back(static_cast<char>(wal::PayloadKind::DeleteRange));
+  coding::put_bytes(out, d.asset_id);
+  coding::put_varint64(out, d.point_ids.size());
+  for (const std::string& p : d.point_ids) coding::put_bytes(out, p);
+  coding::put_varint64(out, coding::zigzag(d.start_ms));
+  coding::put_varint64(out, coding::zigzag(d.end_ms));
+}
+
+void encode_drop_group_payload(uint32_t group, std::string& out) {
+  out.push_back(static_cast<char>(wal::PayloadKind::DropGroup));
+  coding::put_varint64(out, group);
+}
+
+namespace {
+
+bool decode_deletion(Cursor& in, Deletion& d) {
+  std::string_view text;
+  if (!in.get_bytes(text, kMaxAssetIdBytes) || text.empty()) return false;
+  d.asset_id.assign(text);
+  uint64_t n = 0, raw = 0;
+  if (!in.get_varint64(n) || n > kMaxDeletePoints || n > in.remaining()) return false;
+  d.point_ids.resize(static_cast<std::size_t>(n));
+  for (std::size_t k = 0; k < d.point_ids.size(); ++k) {
+    if (!in.get_bytes(text, kMaxPointIdBytes) || text.empty()) return false;
+    if (k > 0 && text <= d.point_ids[k - 1]) return false;  // sorted and unique, as written
+    d.point_ids[k].assign(text);
+  }
+  if (!in.get_varint64(raw)) return false;
+  d.start_ms = coding::unzigzag(raw);
+  if (!in.get_varint64(raw)) return false;
+  d.end_ms = coding::unzigzag(raw);
+  return d.start_ms <= d.end_ms;
+}
+
+}  // namespace
+
 bool decode_sample(Cursor& in, const std::string* prev_asset, Sample& out) {
   uint8_t flags = 0, kind = 0;
   if (!in.get_u8(flags)) return false;
@@ -96,7 +135,17 @@ bool decode_sample(Cursor& in, const std::string* prev_asset, Sample& out) {
   uint64_t raw = 0;
   if (!in.get_varint64(raw)) return false;
   out.time_ms = coding::unzigzag(raw);
-  if (!in.get_u8(out.category) || !in.get_u8(kind)) return false;
+  if (!in.get_u8(out.history)) return false;
+  // Bits past the last category are corrupt, and so is a mask without its group.
+  if ((out.history & ~kAllCategoryBits) != 0 || (out.history != 0 && !(flags & wal::kFlagHistory)))
+    return in.fail();
+  out.group = 0;
+  if (flags & wal::kFlagHistory) {
+    if (!in.get_varint64(raw)) return false;
+    if (raw > UINT32_MAX) return in.fail();
+    out.group = static_cast<uint32_t>(raw);
+  }
+  if (!in.get_u8(kind)) return false;
   Value& v = out.value;
   v = Value{};
   switch (static_cast<ValueKind>(kind)) {
@@ -123,7 +172,6 @@ bool decode_sample(Cursor& in, const std::string* prev_asset, Sample& out) {
       return in.fail();
   }
   v.kind = static_cast<ValueKind>(kind);
-  out.store_history = (flags & wal::kFlagStoreHistory) != 0;
   out.quality.reset();
   if (flags & wal::kFlagQuality) {
     if (!in.get_varint64(raw)) return false;
@@ -159,6 +207,17 @@ std::error_code decode_payload(std::span<const uint8_t> payload, DecodedPayload&
       std::string_view asset;
       if (!in.get_bytes(asset, kMaxAssetIdBytes) || asset.empty()) return errc::corrupt_record;
       out.asset_id.assign(asset);
+      break;
+    }
+    case wal::PayloadKind::DeleteRange:
+      out.kind = wal::PayloadKind::DeleteRange;
+      if (!decode_deletion(in, out.deletion)) return errc::corrupt_record;
+      break;
+    case wal::PayloadKind::DropGroup: {
+      out.kind = wal::PayloadKind::DropGroup;
+      uint64_t group = 0;
+      if (!in.get_varint64(group) || group > UINT32_MAX) return errc::corrupt_record;
+      out.group = static_cast<uint32_t>(group);
       break;
     }
     default:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tsdb/coding.hpp"
+#include "tsdb/deletion.hpp"
 #include "tsdb/sample.hpp"
 #include "tsdb/wal_format.hpp"
 
@@ -28,6 +29,13 @@ std::error_code encode_samples_payload(std::span<const Sample> batch, std::strin
 // Appends a PayloadKind::ForgetAsset payload to `out`.
 void encode_forget_payload(std::string_view asset_id, std::string& out);
 
+// Appends a PayloadKind::DeleteRange payload. REQUIRES: a valid deletion (non-empty ids within the limits,
+// point ids sorted and unique, at most kMaxDeletePoints of them, start <= end).
+void encode_delete_payload(const Deletion& d, std::string& out);
+
+// Appends a PayloadKind::DropGroup payload.
+void encode_drop_group_payload(uint32_t group, std::string& out);
+
 // Reads one sample; `prev_asset` as in encode_sample. False when the bytes are short or malformed.
 bool decode_sample(coding::Cursor& in, const std::string* prev_asset, Sample& out);
 
@@ -35,6 +43,8 @@ struct DecodedPayload {
   wal::PayloadKind kind = wal::PayloadKind::Samples;
   std::vector<Sample> samples;  // kind == Samples
   std::string asset_id;         // kind == ForgetAsset
+  Deletion deletion;            // kind == DeleteRange
+  uint32_t group = 0;           // kind == DropGroup
 };
 
 // Decodes a whole record payload; errc::corrupt_record when it is malformed or has trailing bytes.

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,11 +34,63 @@ struct StoreStats {
   uint64_t backpressure_waits = 0;  // append() calls that blocked on a full queue
   uint64_t latest_points = 0;       // series in the latest-value table
   uint64_t queued_bytes = 0;        // encoded bytes waiting for the writer now
+  // History (samples with Sample::history set).
+  uint64_t head_series = 0;          // series with points in the in-memory head
+  uint64_t head_points = 0;          // points in the head, not yet sealed into blocks
+  uint64_t head_bytes = 0;           // memory the head's encoded points take
+  uint64_t seals = 0;                // times the head was sealed into blocks
+  uint64_t partitions = 0;           // time partitions on disk
+  uint64_t blocks = 0;               // block files on disk
+  uint64_t block_bytes = 0;          // bytes of block files on disk
+  uint64_t block_points = 0;         // points in block files (after deduplication)
+  uint64_t compactions = 0;          // partitions rewritten into one block
+  uint64_t partitions_expired = 0;   // partitions dropped by retention
 };
 
-// Thread-safe: every method may be called from any thread, except that forget_asset() and flush() wait for
-// the writer thread and so must not be called from a `done` callback. Callbacks run on the store's single
-// writer thread. Destroy the store only once no thread calls it any more.
+// One stored point of one series, as read back.
+struct Point {
+  int64_t time_ms = 0;
+  Value value;
+  std::optional<int32_t> quality;
+};
+
+// A raw read of one series: (asset, point, category).
+struct RangeQuery {
+  std::string asset_id;
+  std::string point_id;
+  Category category = Category::AiRaw;
+  int64_t start_ms = 0;  // [start_ms, end_ms): half-open
+  int64_t end_ms = 0;
+  std::size_t limit = 1000;  // at most this many points; > 0
+  bool descending = false;   // newest first
+};
+
+enum class Aggregation : uint8_t { Avg, Max, Min, Sum, Count, First, Last };
+
+// A read of one series in windows of interval_ms aligned to start_ms: [start + k*interval, start + (k+1)*interval).
+struct AggregateQuery {
+  std::string asset_id;
+  std::string point_id;
+  Category category = Category::AiNormalized;
+  int64_t start_ms = 0;  // [start_ms, end_ms)
+  int64_t end_ms = 0;
+  int64_t interval_ms = 60000;  // > 0
+  Aggregation fn = Aggregation::Avg;
+};
+
+// One window's result, timed at the window's start. Avg and Sum are Double; Min and Max are Double (Int and
+// Bool values count as numbers); Count is Int; First and Last are the value as stored. Non-numeric values
+// (String, Json) are counted by Count, First and Last only. Windows with nothing to report are left out.
+struct Bucket {
+  int64_t time_ms = 0;
+  Value value;
+};
+
+// Thread-safe: every method may be called from any thread, except that forget_asset(), flush(),
+// delete_range(), drop_group(), enforce_retention() and compact() wait for the writer thread (and the last
+// four for the history worker's file work too, which may take a while: keep them off an io_context thread)
+// and so must not be called from a `done` callback. Callbacks run on the store's single writer thread.
+// Destroy the store only once no thread calls it any more.
 class TimeSeriesStore {
  public:
   virtual ~TimeSeriesStore() = default;
@@ -66,6 +119,40 @@ class TimeSeriesStore {
   virtual std::error_code flush() = 0;
 
   virtual StoreStats stats() const = 0;
+
+  // ---- History (samples appended with Sample::history set) ----
+
+  // Points of one series in [start, end), one per timestamp: when several samples had the same time, the one
+  // appended last wins (minute-normalized categories: the last one of the minute). Sorted by time (ascending,
+  // or descending). Sees every append whose `done` has run. `more` is set when the range holds points past
+  // `limit`: read on from last.time_ms + 1 (ascending) or with end_ms = last.time_ms (descending).
+  // errc::bad_query for an empty id, start > end or limit 0; errc::corrupt_block when a block the read needs
+  // is damaged (the read fails, the server does not).
+  virtual std::error_code range(const RangeQuery& query, std::vector<Point>& out, bool& more) const = 0;
+
+  // Windows of one series (see AggregateQuery and Bucket), ascending. Same errors as range(), and bad_query
+  // for interval_ms <= 0 or more than kMaxAggregateWindows windows.
+  virtual std::error_code aggregate(const AggregateQuery& query, std::vector<Bucket>& out) const = 0;
+
+  // Deletes the history of `asset_id` in [start, end) in every category and group; `point_ids` empty = every
+  // point. Latest values are not touched. Durable when it returns (a restart never brings the points back).
+  virtual std::error_code delete_range(std::string_view asset_id, std::span<const std::string> point_ids,
+                                       int64_t start_ms, int64_t end_ms) = 0;
+
+  // Drops all history of a storage policy group (the group was deleted). Durable when it returns.
+  virtual std::error_code drop_group(uint32_t group) = 0;
+
+  // How long a group keeps a category's history (EnOS retention "3M" etc., converted by the caller); 0 =
+  // forever, the default. Not persisted: the server sets it from the registry at start and on every change.
+  virtual void set_retention(uint32_t group, Category category, int64_t retention_ms) = 0;
+
+  // Drops every partition whose whole time span ended more than its retention before `now_ms`. Whole
+  // partitions only, never single points (ARCHITECTURE.md). Returns the first file error (the rest still run).
+  virtual std::error_code enforce_retention(int64_t now_ms) = 0;
+
+  // Seals the in-memory head into blocks and compacts every partition with more than one block into one. The
+  // store does both on its own as data arrives; benchmarks and tests call this to measure or force it.
+  virtual std::error_code compact() = 0;
 };
 
 enum class Durability : uint8_t {
@@ -84,6 +171,14 @@ struct StoreOptions {
   std::size_t max_batch_bytes = 4 << 20;
   // Encoded bytes that may wait for the writer before append() blocks (backpressure); >= max_batch_bytes.
   std::size_t max_queued_bytes = 64 << 20;
+  // ---- History ----
+  // Length of a time partition (blocks are grouped, compacted and expired per partition); > 0. Windows are
+  // aligned to the epoch: the default is one UTC day. Partitions already on disk keep their window.
+  int64_t partition_ms = 86400000;
+  // The in-memory head is sealed into blocks once its encoded points take this many bytes (> 0) ...
+  std::size_t head_max_bytes = 64 << 20;
+  // ... or once its oldest point has waited this long (> 0).
+  std::chrono::milliseconds seal_interval{600000};
 };
 
 // Opens/creates the store in `dir` (created if missing; `dir/LOCK` keeps a second store out): replays the

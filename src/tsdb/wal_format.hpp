@@ -37,14 +37,18 @@ inline constexpr uint8_t kMaxRecordType = 4;
 enum class PayloadKind : uint8_t {
   Samples = 1,      // varint count, then `count` encoded samples
   ForgetAsset = 2,  // length-prefixed asset id whose latest values are dropped
+  DeleteRange = 3,  // delete_range(): asset, varint n, n point ids, zigzag start, zigzag end
+  DropGroup = 4,    // drop_group(): varint group
 };
 
 // Flags byte of an encoded sample.
-inline constexpr uint8_t kFlagQuality = 0x01;       // a zigzag varint quality follows the value
-inline constexpr uint8_t kFlagStoreHistory = 0x02;  // Sample::store_history
-inline constexpr uint8_t kFlagSameAsset = 0x04;     // asset id omitted: same as the previous sample's
-inline constexpr uint8_t kKnownFlags = kFlagQuality | kFlagStoreHistory | kFlagSameAsset;
-// Fewest bytes an encoded sample takes (flags, 1-byte point id, time, category, kind, 1-byte value): a count
+inline constexpr uint8_t kFlagQuality = 0x01;  // a zigzag varint quality follows the value
+// A varint group follows the history mask. Always set when Sample::history != 0 (a mask without its group is
+// corrupt); also set for a latest-only sample whose group is not 0, so latest() reads back the same sample.
+inline constexpr uint8_t kFlagHistory = 0x02;
+inline constexpr uint8_t kFlagSameAsset = 0x04;  // asset id omitted: same as the previous sample's
+inline constexpr uint8_t kKnownFlags = kFlagQuality | kFlagHistory | kFlagSameAsset;
+// Fewest bytes an encoded sample takes (flags, 1-byte point id, time, history mask, kind, 1-byte value): a count
 // claiming more samples than the remaining bytes could hold is corrupt, and is never used to reserve memory.
 inline constexpr std::size_t kMinEncodedSampleBytes = 7;
 
@@ -52,7 +56,9 @@ inline constexpr std::size_t kMinEncodedSampleBytes = 7;
 // magic (8) | version fixed32 | covered segment fixed64 | entry count fixed64 | entries | masked CRC32C
 // fixed32
 inline constexpr std::string_view kCheckpointMagic = "GHTSDBLV";  // 8 bytes
-inline constexpr uint32_t kCheckpointVersion = 1;
+// Version 2: entries carry the history mask and group (version 1, with a category byte, is not read: the
+// store was never released with it).
+inline constexpr uint32_t kCheckpointVersion = 2;
 inline constexpr std::size_t kCheckpointHeaderSize = 8 + 4 + 8 + 8;
 inline constexpr std::size_t kCheckpointTrailerSize = 4;
 

@@ -21,6 +21,42 @@ TEST_F(MeasurepointPost, LabPointsBecomeTypedSamples) {
   }
 }
 
+TEST_F(MeasurepointPost, NoStoragePolicyKeepsOnlyTheLatestValue) {
+  auto out = run(handle_measurepoint_post, "thing/measurepoint/post", R"({"id":"1","params":{"measurepoints":{"temp":1.5}}})");
+  ASSERT_EQ(out.samples.size(), 1u);
+  EXPECT_EQ(out.samples[0].history, 0);
+}
+
+TEST_F(MeasurepointPost, StoragePolicyMarksEachPointWithItsStorageTypesAndGroup) {
+  registry::StorageGroup g;
+  g.org_id = org_;
+  g.name = "lab";
+  g.model_ids = {product_.model_id};
+  g.policies.push_back({"AI_NORMALIZED", "1Y", {{product_.model_id, {"temp"}}}});
+  g.policies.push_back({"AI_RAW", "3M", {{product_.model_id, {"temp", "voltage"}}}});
+  auto created = registry_->create_storage_group(g);
+  ASSERT_TRUE(created) << created.error().message();
+  auto out = run(handle_measurepoint_post, "thing/measurepoint/post",
+                 R"({"id":"1","params":{"measurepoints":{"cycle_number":3,"temp":45,"voltage":4.47}}})");
+  ASSERT_EQ(out.code, 200) << out.message;
+  ASSERT_EQ(out.samples.size(), 3u);
+  for (const auto& s : out.samples) {
+    if (s.point_id == "temp") {
+      EXPECT_EQ(s.history, tsdb::category_bit(tsdb::Category::AiRaw) | tsdb::category_bit(tsdb::Category::AiNormalized));
+      EXPECT_EQ(s.group, created->id);
+    } else if (s.point_id == "voltage") {
+      EXPECT_EQ(s.history, tsdb::category_bit(tsdb::Category::AiRaw));
+    } else {
+      EXPECT_EQ(s.history, 0) << s.point_id;  // not selected: latest only
+    }
+  }
+  // Policy changes apply to what arrives afterwards: the hub's snapshot follows the registry.
+  ASSERT_TRUE(registry_->delete_storage_group(org_, created->id));
+  out = run(handle_measurepoint_post, "thing/measurepoint/post", R"({"id":"2","params":{"measurepoints":{"temp":46}}})");
+  ASSERT_EQ(out.samples.size(), 1u);
+  EXPECT_EQ(out.samples[0].history, 0);
+}
+
 TEST_F(MeasurepointPost, MissingTimeMeansNow) {
   auto out = run(handle_measurepoint_post, "thing/measurepoint/post", R"({"id":"1","params":{"measurepoints":{"temp":1.5}}})");
   ASSERT_EQ(out.samples.size(), 1u);

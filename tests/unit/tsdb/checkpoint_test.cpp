@@ -24,7 +24,8 @@ void fill(LatestTable& t) {
                             test::make_sample("b", "s", 3, Value::of_string("")),
                             test::make_sample("c", "j", 4, Value::of_json("{\"k\":1}"))};
   batch[0].quality = 5;
-  batch[1].store_history = true;
+  batch[1].history = category_bit(Category::AiRaw);
+  batch[1].group = 7;
   t.apply(batch);
 }
 

@@ -294,7 +294,7 @@ TEST_F(Store, IntervalTriggersACheckpointOnlyAfterAppends) {
 TEST_F(Store, HistorySegmentsOutliveTheCheckpoint) {
   auto store = open();
   Sample s = dbl("a", "p", 1, 1);
-  s.store_history = true;
+  s.history = category_bit(Category::AiRaw);
   ASSERT_FALSE(append_sync(*store, {s}));
   ASSERT_FALSE(store->flush());
   ASSERT_FALSE(append_sync(*store, {dbl("a", "q", 1, 1)}));
@@ -376,9 +376,21 @@ TEST_F(Store, OptionsOutOfRangeAreRefused) {
   o.checkpoint_interval = std::chrono::milliseconds(-1);
   EXPECT_TRUE(refused(o));
   o = {};
+  o.partition_ms = 0;
+  EXPECT_TRUE(refused(o));
+  o = {};
+  o.head_max_bytes = 0;
+  EXPECT_TRUE(refused(o));
+  o = {};
+  o.seal_interval = std::chrono::milliseconds(0);
+  EXPECT_TRUE(refused(o));
+  o = {};
   o.wal_segment_bytes = kMaxSegmentBytes;
   o.max_batch_bytes = kMaxRecordBytes;
   o.max_queued_bytes = kMaxRecordBytes;
+  o.partition_ms = 1;
+  o.head_max_bytes = 1;
+  o.seal_interval = std::chrono::milliseconds(1);
   EXPECT_FALSE(open_store(dir_.sub("db"), o, store));
 }
 

@@ -62,8 +62,8 @@ TEST(LatestTable, KeepsEveryFieldOfTheSample) {
   LatestTable t;
   Sample s = test::make_sample("a", "p", 7, Value::of_json("[1]"));
   s.quality = -3;
-  s.category = 9;
-  s.store_history = true;
+  s.history = category_bit(Category::Di);
+  s.group = 9;
   Sample copy = s;
   apply(t, {s});
   test::expect_same(t.get("a", {}).at(0), copy);

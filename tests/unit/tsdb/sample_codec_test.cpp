@@ -118,7 +118,7 @@ TEST(SampleCodec, MalformedFieldsAreRefused) {
   std::vector<Sample> one{make_sample("a", "p", 1, Value::of_bool(true))};
   std::string good;
   ASSERT_FALSE(encode_samples_payload(one, good));
-  // Layout: kind, count, flags, asset(len,'a'), point(len,'p'), time, category, value kind, bool.
+  // Layout: kind, count, flags, asset(len,'a'), point(len,'p'), time, history mask, value kind, bool.
   DecodedPayload out;
   ASSERT_FALSE(decode_payload(bytes_of(good), out));
   auto refused = [&](std::size_t at, char byte) {
@@ -133,6 +133,91 @@ TEST(SampleCodec, MalformedFieldsAreRefused) {
   EXPECT_TRUE(refused(3, 0));     // empty asset id
   EXPECT_TRUE(refused(9, 6));     // unknown value kind
   EXPECT_TRUE(refused(10, 2));    // bool that is neither 0 nor 1
+  EXPECT_TRUE(refused(8, 0x20));  // a history bit past the last category
+  EXPECT_TRUE(refused(8, 0x01));  // a history mask without its flag (and group)
+}
+
+TEST(SampleCodec, GroupOfALatestOnlySampleRoundTrips) {
+  std::vector<Sample> batch{make_sample("a", "p", 1, Value::of_int(1)), make_sample("a", "q", 1, Value::of_int(2))};
+  batch[0].group = 9;  // history 0: the group still travels, so latest() reads the same sample back
+  std::string payload;
+  ASSERT_FALSE(encode_samples_payload(batch, payload));
+  DecodedPayload out;
+  ASSERT_FALSE(decode_payload(bytes_of(payload), out));
+  ASSERT_EQ(out.samples.size(), 2u);
+  test::expect_same(out.samples[0], batch[0]);
+  test::expect_same(out.samples[1], batch[1]);
+}
+
+TEST(SampleCodec, DeletePayloadRoundTrips) {
+  Deletion d;
+  d.asset_id = "dev";
+  d.point_ids = {"a", "b"};
+  d.start_ms = -5;
+  d.end_ms = INT64_MAX;
+  std::string payload;
+  encode_delete_payload(d, payload);
+  DecodedPayload out;
+  ASSERT_FALSE(decode_payload(bytes_of(payload), out));
+  EXPECT_EQ(out.kind, wal::PayloadKind::DeleteRange);
+  EXPECT_EQ(out.deletion.asset_id, "dev");
+  EXPECT_EQ(out.deletion.point_ids, d.point_ids);
+  EXPECT_EQ(out.deletion.start_ms, -5);
+  EXPECT_EQ(out.deletion.end_ms, INT64_MAX);
+  for (std::size_t n = 0; n < payload.size(); ++n) {
+    EXPECT_EQ(decode_payload(bytes_of(payload.substr(0, n)), out), errc::corrupt_record) << n;
+  }
+}
+
+TEST(SampleCodec, MalformedDeletePayloadsAreRefused) {
+  DecodedPayload out;
+  auto refused = [&](const Deletion& d) {
+    std::string payload;
+    // Written by hand: encode_delete_payload asserts what the decoder must refuse.
+    payload.push_back(static_cast<char>(wal::PayloadKind::DeleteRange));
+    coding::put_bytes(payload, d.asset_id);
+    coding::put_varint64(payload, d.point_ids.size());
+    for (const auto& p : d.point_ids) coding::put_bytes(payload, p);
+    coding::put_varint64(payload, coding::zigzag(d.start_ms));
+    coding::put_varint64(payload, coding::zigzag(d.end_ms));
+    return decode_payload(bytes_of(payload), out) == errc::corrupt_record;
+  };
+  Deletion d;
+  d.asset_id = "a";
+  d.point_ids = {"x", "y"};
+  d.start_ms = 1;
+  d.end_ms = 1;
+  EXPECT_FALSE(refused(d)) << "an empty range is a valid (if useless) deletion";
+  d.end_ms = 0;
+  EXPECT_TRUE(refused(d)) << "start > end";
+  d.end_ms = 2;
+  d.point_ids = {"y", "x"};
+  EXPECT_TRUE(refused(d)) << "point ids out of order";
+  d.point_ids = {"x", "x"};
+  EXPECT_TRUE(refused(d)) << "a repeated point id";
+  d.point_ids = {""};
+  EXPECT_TRUE(refused(d)) << "an empty point id";
+  d.point_ids = {};
+  d.asset_id = "";
+  EXPECT_TRUE(refused(d)) << "an empty asset id";
+  d.asset_id = "a";
+  for (std::size_t k = 0; k < kMaxDeletePoints; ++k) d.point_ids.push_back(std::to_string(1000000 + k));
+  EXPECT_FALSE(refused(d)) << "kMaxDeletePoints ids";
+  d.point_ids.push_back("9999999");
+  EXPECT_TRUE(refused(d)) << "one past kMaxDeletePoints";
+}
+
+TEST(SampleCodec, DropGroupPayloadRoundTrips) {
+  std::string payload;
+  encode_drop_group_payload(UINT32_MAX, payload);
+  DecodedPayload out;
+  ASSERT_FALSE(decode_payload(bytes_of(payload), out));
+  EXPECT_EQ(out.kind, wal::PayloadKind::DropGroup);
+  EXPECT_EQ(out.group, UINT32_MAX);
+  payload.clear();
+  payload.push_back(static_cast<char>(wal::PayloadKind::DropGroup));
+  coding::put_varint64(payload, uint64_t{UINT32_MAX} + 1);
+  EXPECT_EQ(decode_payload(bytes_of(payload), out), errc::corrupt_record);
 }
 
 TEST(SampleCodec, QualityOutsideInt32IsRefused) {

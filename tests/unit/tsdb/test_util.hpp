@@ -76,8 +76,9 @@ inline std::vector<Sample> every_kind() {
   v[0].quality = std::numeric_limits<int32_t>::min();
   v[1].quality = std::numeric_limits<int32_t>::max();
   v[2].quality = 0;
-  v[3].category = 255;
-  v[4].store_history = true;
+  v[3].history = kAllCategoryBits;
+  v[3].group = UINT32_MAX;
+  v[4].history = category_bit(Category::Pi);
   return v;
 }
 
@@ -95,8 +96,8 @@ inline void expect_same(const Sample& a, const Sample& b) {
   EXPECT_EQ(a.point_id, b.point_id);
   EXPECT_EQ(a.time_ms, b.time_ms);
   EXPECT_EQ(a.quality, b.quality);
-  EXPECT_EQ(a.category, b.category);
-  EXPECT_EQ(a.store_history, b.store_history);
+  EXPECT_EQ(a.history, b.history);
+  EXPECT_EQ(a.group, b.group);
   ASSERT_EQ(a.value.kind, b.value.kind);
   switch (a.value.kind) {
     case ValueKind::Int:
