@@ -38,12 +38,12 @@ unit: build
 integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
-# The parsers', the store's and the hub's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-SANITIZED = mqtt enos model tsdb hub
+# Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+SANITIZED = mqtt enos model registry tsdb hub api
 test-sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model|tsdb|hub)\.'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model|registry|tsdb|hub|api)\.'
 
 # Start Gridhub with the smart-battery lab provisioned, on embedded defaults.
 run: deps build

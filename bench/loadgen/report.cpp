@@ -2,6 +2,8 @@
 // delivery latency: millisecond resolution, it comes from the message's epoch-ms "time").
 #include "loadgen/report.hpp"
 
+#include "loadgen/json_line.hpp"
+
 #include <boost/json.hpp>
 #include <algorithm>
 #include <charconv>
@@ -26,47 +28,6 @@ json::object by_code(const std::map<int, uint64_t>& m) {
   json::object o;
   for (auto [code, n] : m) o[std::to_string(code)] = n;
   return o;
-}
-
-// Boost.JSON 1.81 prints every double in exponent form (2.1293E4); people read this line, so numbers are
-// written the shortest plain way std::to_chars knows.
-void write(const json::value& v, std::string& out) {
-  switch (v.kind()) {
-    case json::kind::object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        out.append(json::serialize(json::string(kv.key())));
-        out.push_back(':');
-        write(kv.value(), out);
-      }
-      out.push_back('}');
-      return;
-    }
-    case json::kind::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        write(e, out);
-      }
-      out.push_back(']');
-      return;
-    }
-    case json::kind::double_: {
-      const double d = v.get_double();
-      if (!std::isfinite(d)) return out.append("null"), void();
-      char buf[64];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
-      out.append(buf, ec == std::errc() ? end : buf);
-      return;
-    }
-    default:
-      out.append(json::serialize(v));
-  }
 }
 
 }  // namespace
@@ -135,9 +96,7 @@ std::string result_line(const Options& options, const RunStats& s, const RunTime
                                    {"after_bytes", *t.server_rss_after},
                                    {"bytes_per_connection", std::round(per)}};
   }
-  std::string out;
-  write(r, out);
-  return out;
+  return to_json_line(r);
 }
 
 }  // namespace gridhub::bench

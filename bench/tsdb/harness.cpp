@@ -12,7 +12,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "json_line.hpp"
+#include "loadgen/json_line.hpp"
 #include "loadgen/proc_stat.hpp"
 #include "proc_usage.hpp"
 

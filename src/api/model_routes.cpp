@@ -293,7 +293,7 @@ ApiResponse model_delete(ApiContext& ctx, const ApiCall& call) {
   auto r = ctx.registry.delete_model(call.org_id, id);
   if (!r) {
     if (r.error() == registry::errc::in_use)
-      return error(r.error(), Subject::Model, "model " + id + " is in use: a product uses it or a model inherits it");
+      return error(r.error(), Subject::Model, "model " + id + " is in use: a product uses it, a model inherits it or a storage policy group holds it");
     if (r.error() == registry::errc::not_found)
       return error(r.error(), Subject::Model, "model " + id + " does not exist");
     return error(r.error(), Subject::Model);

@@ -23,6 +23,19 @@ bool valid_series(std::string_view asset, std::string_view point, Category c) {
          static_cast<unsigned>(c) < kCategoryCount;
 }
 
+// The series' points in the heads of `view`, merged: oldest swapped-out head first, the live head last, so later
+// writes win. A template only because History::View is private (access is checked where it is named).
+template <class View, class Query>
+void read_heads(const View& view, const Query& q, std::vector<Point>& heads) {
+  std::vector<Point> one, merged;
+  for (const auto& h : view.sealing) {
+    h.head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
+    merge_into(heads, one, merged);
+  }
+  view.head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
+  merge_into(heads, one, merged);
+}
+
 // Partitions of `category` (any group) overlapping [lo, last], grouped into clusters of overlapping windows,
 // clusters in ascending time.
 std::vector<Parts> clusters_of(const PartitionSet& set, Category category, int64_t lo, int64_t last) {
@@ -218,14 +231,9 @@ std::error_code History::range(const RangeQuery& q, std::vector<Point>& out, boo
   const int64_t last = q.end_ms - 1;
   const auto v = view();
 
-  // Heads first (they are small and may hold any time): oldest swapped-out head first, the live head last.
-  std::vector<Point> heads, one, merged;
-  for (const SwappedHead& h : v->sealing) {
-    h.head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
-    merge_into(heads, one, merged);
-  }
-  v->head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
-  merge_into(heads, one, merged);
+  // Heads first (they are small and may hold any time).
+  std::vector<Point> heads;
+  read_heads(*v, q, heads);
 
   // Then clusters of partitions from the first end of the range, until the page is certainly full: at least
   // limit + 1 points lie before (ascending) or after (descending) the next cluster.
@@ -292,17 +300,12 @@ std::error_code History::aggregate(const AggregateQuery& q, std::vector<Bucket>&
   const int64_t last = q.end_ms - 1;
   const auto v = view();
 
-  std::vector<Point> heads, one, merged;
-  for (const SwappedHead& h : v->sealing) {
-    h.head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
-    merge_into(heads, one, merged);
-  }
-  v->head->read(q.asset_id, q.point_id, q.category, q.start_ms, q.end_ms, one);
-  merge_into(heads, one, merged);
+  std::vector<Point> heads;
+  read_heads(*v, q, heads);
 
   Aggregator agg(q, out);
   std::size_t h = 0;  // next head point to feed
-  std::vector<Point> cluster, head_part;
+  std::vector<Point> cluster, head_part, merged;
   for (const Parts& c : clusters_of(*v->partitions, q.category, q.start_ms, last)) {
     const int64_t cs = std::max(cluster_start(c), q.start_ms), cl = std::min(cluster_last(c), last);
     for (; h < heads.size() && heads[h].time_ms < cs; ++h) agg.add(heads[h]);

@@ -1,5 +1,5 @@
 // Objects, arrays and doubles by hand; strings, integers, booleans and null through Boost.JSON.
-#include "json_line.hpp"
+#include "loadgen/json_line.hpp"
 
 #include <boost/json.hpp>
 #include <charconv>
