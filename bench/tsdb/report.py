@@ -2,9 +2,15 @@
 # Turns bench/tsdb/run.sh's results.jsonl (one gridhub_tsdb_bench line per engine run) into the "Time-series
 # store" section of docs/benchmarks.md, replacing only what lies between its two markers.
 import argparse
+import importlib.util
 import json
 import os
-import platform
+
+# The machine line is the MQTT report's (bench/report.py), loaded by path: both files are called report.py.
+_spec = importlib.util.spec_from_file_location("mqtt_report", os.path.join(os.path.dirname(__file__), "..", "report.py"))
+_mqtt_report = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_mqtt_report)
+machine = _mqtt_report.machine
 
 BEGIN = "<!-- bench/tsdb/run.sh: begin (this section is rewritten by `make bench-tsdb`) -->"
 END = "<!-- bench/tsdb/run.sh: end -->"
@@ -16,25 +22,6 @@ TARGET_AGG_MS = 50.0        # 90-day hourly average of one series
 SHARED_CORES = 0.25         # other processes' CPU during ingest above which a run is flagged as disturbed
 
 ENGINE_NAMES = {"gridhub": "Gridhub (embedded)", "sqlite": "SQLite", "vm": "VictoriaMetrics"}
-
-
-def machine():
-    cpu = "?"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_gib = "?"
-    try:
-        with open("/proc/meminfo") as f:
-            mem_gib = round(int(f.readline().split()[1]) / 1024 / 1024)
-    except (OSError, ValueError, IndexError):
-        pass
-    return f"{os.cpu_count()} cores ({cpu}), {mem_gib} GiB, Linux {platform.release()}"
 
 
 def num(v):
