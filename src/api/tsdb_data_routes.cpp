@@ -26,6 +26,14 @@ ApiResponse read(ApiContext& ctx, const ApiCall& call, TsdbEndpoint endpoint) {
   return ok_tsdb(std::move(data));
 }
 
+// The point ids of the request, in its order.
+std::vector<std::string> point_ids(const TsdbQuery& q) {
+  std::vector<std::string> ids;
+  ids.reserve(q.columns.size());
+  for (const auto& c : q.columns) ids.push_back(c.point_id);
+  return ids;
+}
+
 }  // namespace
 
 ApiResponse tsdb_ai(ApiContext& ctx, const ApiCall& call) { return read(ctx, call, TsdbEndpoint::Ai); }
@@ -46,9 +54,7 @@ ApiResponse tsdb_latest(ApiContext& ctx, const ApiCall& call) {
   TsdbFailure failure;
   if (!parse_tsdb_query(ctx, call, TsdbEndpoint::Latest, q, failure))
     return tsdb_error(failure.code, failure.message);
-  std::vector<std::string> ids;
-  ids.reserve(q.columns.size());
-  for (const auto& c : q.columns) ids.push_back(c.point_id);
+  const std::vector<std::string> ids = point_ids(q);
   const int64_t oldest = q.time_window_minutes ? ctx.now_ms() - *q.time_window_minutes * 60000 : INT64_MIN;
   boost::json::array items;
   for (const auto& a : q.assets) {
@@ -91,9 +97,7 @@ ApiResponse tsdb_data_delete(ApiContext& ctx, const ApiCall& call) {
   TsdbFailure failure;
   if (!parse_tsdb_query(ctx, call, TsdbEndpoint::DataDelete, q, failure))
     return tsdb_error(failure.code, failure.message);
-  std::vector<std::string> points;
-  points.reserve(q.columns.size());
-  for (const auto& c : q.columns) points.push_back(c.point_id);
+  const std::vector<std::string> points = point_ids(q);
   for (const auto& a : q.assets) {
     int64_t start = 0, end = 0;
     asset_window(q, a, start, end);

@@ -172,15 +172,19 @@ void History::queue_compact_all(Done done) {
   queue(std::move(t));
 }
 
-std::error_code History::wait_sealed() {
+std::error_code History::queue_and_wait(Task t) {
   std::promise<std::error_code> p;
   auto f = p.get_future();
-  Task t;
-  t.kind = Task::Kind::WaitSealed;
-  t.swap_seq = swap_seq_;
   t.done = [&p](std::error_code ec) { p.set_value(ec); };
   queue(std::move(t));
   return f.get();
+}
+
+std::error_code History::wait_sealed() {
+  Task t;
+  t.kind = Task::Kind::WaitSealed;
+  t.swap_seq = swap_seq_;
+  return queue_and_wait(std::move(t));
 }
 
 // ---- any thread ----
@@ -196,14 +200,10 @@ void History::set_retention(uint32_t group, Category category, int64_t retention
 }
 
 std::error_code History::enforce_retention(int64_t now_ms) {
-  std::promise<std::error_code> p;
-  auto f = p.get_future();
   Task t;
   t.kind = Task::Kind::Retention;
   t.now_ms = now_ms;
-  t.done = [&p](std::error_code ec) { p.set_value(ec); };
-  queue(std::move(t));
-  return f.get();
+  return queue_and_wait(std::move(t));
 }
 
 void History::fill_stats(StoreStats& s) const {

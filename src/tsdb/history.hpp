@@ -107,6 +107,8 @@ class History {
   // REQUIRES: worker thread. Replaces the view with edit(copy of the current one).
   void publish(const std::function<void(View&)>& edit);
   void queue(Task t);
+  // Queues `t` and blocks until the worker has run it. Never from the worker thread.
+  std::error_code queue_and_wait(Task t);
   void worker_loop();
   void run_task(Task& t);
 

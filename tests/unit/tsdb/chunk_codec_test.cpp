@@ -20,6 +20,8 @@
 #include "tsdb/errc.hpp"
 #include "tsdb/limits.hpp"
 
+#include "test_util.hpp"
+
 namespace gridhub::tsdb {
 namespace {
 
@@ -692,35 +694,12 @@ TEST(ChunkCodecCorruption, BitmapPaddingAndQualityRangeAreChecked) {
 
 // ---- Size and speed on the seed sample ----
 
-// A day of the AESC demo at one sample every 10 s: each minute row of the CSV linearly interpolated to six
-// samples, rounded to 2 decimals, one Double series per column.
+// A day of the AESC demo at one sample every 10 s (test_util.hpp), one Double series per column.
 std::vector<std::vector<Point>> seed_day() {
-  std::ifstream in(GRIDHUB_SHARED_DIR "/seed-data/enos_simulator_sample_AESC_DEMO_Easy.csv");
-  EXPECT_TRUE(in.good());
-  std::string line;
-  std::getline(in, line);  // timeOfDay,cycle_number,current,voltage,temp
-  std::vector<std::array<double, 4>> rows;
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string field;
-    std::getline(fields, field, ',');
-    std::array<double, 4> row{};
-    for (double& v : row) {
-      std::getline(fields, field, ',');
-      v = std::stod(field);
-    }
-    rows.push_back(row);
-  }
-  EXPECT_EQ(rows.size(), 1440u);
-  std::vector<std::vector<Point>> columns(4);
-  for (std::size_t j = 0; j < rows.size() * 6; ++j) {
-    const auto& a = rows[j / 6];
-    const auto& b = rows[std::min(j / 6 + 1, rows.size() - 1)];
-    const double f = double(j % 6) / 6;
-    for (std::size_t c = 0; c < 4; ++c) {
-      const double v = std::round((a[c] + (b[c] - a[c]) * f) * 100) / 100;
-      columns[c].push_back(at(kDay0 + int64_t(j) * 10000, Value::of_double(v)));
-    }
+  std::vector<std::vector<Point>> columns;
+  for (const auto& series : test::seed_day_columns()) {
+    auto& points = columns.emplace_back();
+    for (const auto& [t, v] : series) points.push_back(at(kDay0 + t, Value::of_double(v)));
   }
   return columns;
 }

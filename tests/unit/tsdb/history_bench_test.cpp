@@ -104,38 +104,6 @@ TEST(HistoryBench, DISABLED_IngestRate) {
   }
 }
 
-// The seed sample (shared/seed-data, the AESC demo: one row a minute) as a day at 10 s: each minute row
-// linearly interpolated to six samples, rounded to 2 decimals, one series per column (as the chunk codec's
-// size test does).
-std::vector<std::vector<std::pair<int64_t, double>>> seed_day() {
-  std::ifstream in(GRIDHUB_SHARED_DIR "/seed-data/enos_simulator_sample_AESC_DEMO_Easy.csv");
-  EXPECT_TRUE(in.good());
-  std::string line;
-  std::getline(in, line);  // timeOfDay,cycle_number,current,voltage,temp
-  std::vector<std::array<double, 4>> rows;
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string field;
-    std::getline(fields, field, ',');
-    std::array<double, 4> row{};
-    for (double& v : row) {
-      std::getline(fields, field, ',');
-      v = std::stod(field);
-    }
-    rows.push_back(row);
-  }
-  std::vector<std::vector<std::pair<int64_t, double>>> columns(4);
-  for (std::size_t j = 0; j < rows.size() * 6; ++j) {
-    const auto& a = rows[j / 6];
-    const auto& b = rows[std::min(j / 6 + 1, rows.size() - 1)];
-    const double f = static_cast<double>(j % 6) / 6;
-    for (std::size_t c = 0; c < 4; ++c) {
-      columns[c].emplace_back(static_cast<int64_t>(j) * 10000, std::round((a[c] + (b[c] - a[c]) * f) * 100) / 100);
-    }
-  }
-  return columns;
-}
-
 const char* const kSeedPoints[] = {"cycle_number", "current", "voltage", "temp"};
 
 std::vector<Sample> seed_batch(const std::vector<std::vector<std::pair<int64_t, double>>>& day, int64_t t0) {
@@ -156,7 +124,7 @@ TEST(HistoryBench, DISABLED_BlocksAndReads) {
   std::unique_ptr<TimeSeriesStore> store;
   ASSERT_FALSE(open_store(dir.path(), {}, store));
   // 90 days of the seed sample's four series at 10 s: 3.1 M points, 90 partitions.
-  const auto day = seed_day();
+  const auto day = test::seed_day_columns();
   auto t = Clock::now();
   for (int64_t d = 0; d < 90; ++d) {
     ASSERT_FALSE(test::append_sync(*store, seed_batch(day, kT0 + d * kDay)));

@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <array>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <iterator>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -145,6 +148,39 @@ inline std::vector<std::string> wal_files(const std::string& dir) {
     names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
   return names;
+}
+
+// The seed sample (shared/seed-data, the AESC demo: one row a minute) as a day at 10 s, one series per column
+// (cycle_number, current, voltage, temp): each minute row linearly interpolated to six samples and rounded to
+// 2 decimals, as the storage benchmark builds it. Times from 0.
+inline std::vector<std::vector<std::pair<int64_t, double>>> seed_day_columns() {
+  std::ifstream in(GRIDHUB_SHARED_DIR "/seed-data/enos_simulator_sample_AESC_DEMO_Easy.csv");
+  EXPECT_TRUE(in.good());
+  std::string line;
+  std::getline(in, line);  // timeOfDay,cycle_number,current,voltage,temp
+  std::vector<std::array<double, 4>> rows;
+  while (std::getline(in, line)) {
+    std::stringstream fields(line);
+    std::string field;
+    std::getline(fields, field, ',');
+    std::array<double, 4> row{};
+    for (double& v : row) {
+      std::getline(fields, field, ',');
+      v = std::stod(field);
+    }
+    rows.push_back(row);
+  }
+  EXPECT_EQ(rows.size(), 1440u);
+  std::vector<std::vector<std::pair<int64_t, double>>> columns(4);
+  for (std::size_t j = 0; j < rows.size() * 6; ++j) {
+    const auto& a = rows[j / 6];
+    const auto& b = rows[std::min(j / 6 + 1, rows.size() - 1)];
+    const double f = static_cast<double>(j % 6) / 6;
+    for (std::size_t c = 0; c < 4; ++c) {
+      columns[c].emplace_back(static_cast<int64_t>(j) * 10000, std::round((a[c] + (b[c] - a[c]) * f) * 100) / 100);
+    }
+  }
+  return columns;
 }
 
 }  // namespace gridhub::tsdb::test
