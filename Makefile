@@ -11,7 +11,7 @@ DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
   libzstd-dev libgtest-dev libgmock-dev \
   python3 python3-paho-mqtt mosquitto mosquitto-clients
 
-.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb
+.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands
 
 all: build
 
@@ -33,17 +33,17 @@ test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model|registry|tsdb|hub|api)\.'
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api)\.'
 
 integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
 # Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-SANITIZED = mqtt enos model registry tsdb hub api
+SANITIZED = mqtt net enos model registry tsdb hub api
 test-sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|enos|model|registry|tsdb|hub|api)\.'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api)\.'
 
 # Start Gridhub with the smart-battery lab provisioned, on embedded defaults.
 run: deps build
@@ -62,3 +62,11 @@ bench-tsdb: deps
 	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
 	cmake --build $(BENCH_BUILD) -j $(JOBS) --target gridhub_tsdb_bench
 	BUILD=$(BENCH_BUILD) bench/tsdb/run.sh
+
+# The command round trip (invokeService -> device -> reply -> API answer; about a minute; rewrites the "Command
+# round trip" section of docs/benchmarks.md). A Release build of its own, in build-bench-cmd/.
+CMD_BENCH_BUILD ?= build-bench-cmd
+bench-commands: deps
+	cmake -S . -B $(CMD_BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(CMD_BENCH_BUILD) -j $(JOBS) --target gridhub gridhub_command_bench
+	BUILD=$(CMD_BENCH_BUILD) bench/commands/run.sh

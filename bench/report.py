@@ -31,18 +31,25 @@ def machine():
 
 TSDB_BEGIN = "<!-- bench/tsdb/run.sh: begin"
 TSDB_END = "<!-- bench/tsdb/run.sh: end -->"
+COMMANDS_BEGIN = "<!-- bench/commands/run.sh: begin"
+COMMANDS_END = "<!-- bench/commands/run.sh: end -->"
 
 
-def tsdb_section(path):
-    """The span between bench/tsdb/run.sh's markers in the current report, markers included ("" if none)."""
+def marked_section(path, begin_marker, end_marker):
+    """The span between two markers in the current report, markers included ("" if none)."""
     try:
         with open(path) as f:
             text = f.read()
     except OSError:
         return ""
-    start = text.find(TSDB_BEGIN)
-    end = text.find(TSDB_END, start)
-    return text[start:end + len(TSDB_END)] if start >= 0 and end >= 0 else ""
+    start = text.find(begin_marker)
+    end = text.find(end_marker, start)
+    return text[start:end + len(end_marker)] if start >= 0 and end >= 0 else ""
+
+
+def tsdb_section(path):
+    """The span between bench/tsdb/run.sh's markers in the current report, markers included ("" if none)."""
+    return marked_section(path, TSDB_BEGIN, TSDB_END)
 
 
 def ms(v):
@@ -272,11 +279,12 @@ def main():
       "`build/bench/gridhub_loadgen --devices-file F --port P --connections N [--inflight K] [--rate R] "
       "[--idle] [--relay] --server-pid PID` prints one JSON line.")
     w("")
-    # The time-series section belongs to bench/tsdb/run.sh: carry it over from the file being replaced.
-    kept = tsdb_section(args.out)
-    if kept:
-        w(kept)
-        w("")
+    # The time-series section belongs to bench/tsdb/run.sh and the command section to bench/commands/run.sh:
+    # carry them over from the file being replaced.
+    for kept in (tsdb_section(args.out), marked_section(args.out, COMMANDS_BEGIN, COMMANDS_END)):
+        if kept:
+            w(kept)
+            w("")
     w("## Raw results")
     w("")
     w("One `gridhub_loadgen` line per run (`bench/loadgen`, see `--help`):")

@@ -25,6 +25,18 @@ int main(int argc, char** argv) {
   serve->add_option("--retention-sweep-s", config.retention_sweep_s, "seconds between retention sweeps")
       ->capture_default_str()
       ->check(CLI::Range(1u, 86400u));
+  serve->add_option("--event-retention-days", config.event_retention_days, "days device events are kept")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 36600u));
+  serve->add_option("--command-delay-ms", config.command_delay_ms,
+                    "after a device logs in, wait this long before sending it commands")
+      ->capture_default_str();
+  serve->add_option("--login-failures-per-device", config.login_failures_per_device,
+                    "failed logins of one device before it is throttled")
+      ->capture_default_str();
+  serve->add_option("--login-failures-per-address", config.login_failures_per_address,
+                    "failed logins from one address before it is throttled")
+      ->capture_default_str();
   serve->add_flag("--demo", config.demo, "provision the smart-battery lab");
   gridhub::cli::add_commands(app);
 

@@ -4,8 +4,9 @@
 namespace gridhub::api {
 
 ApiServer::ApiServer(std::vector<boost::asio::io_context*> loops, registry::Registry& registry,
-                     tsdb::TimeSeriesStore& store, hub::Hub& hub, ApiOptions options)
-    : ctx_(std::make_unique<ApiContext>(registry, store, hub)),
+                     tsdb::TimeSeriesStore& store, hub::Hub& hub, registry::EventLog& events,
+                     ApiOptions options)
+    : ctx_(std::make_unique<ApiContext>(registry, store, hub, events)),
       http_(std::make_unique<HttpServer>(std::move(loops), *ctx_, std::move(options.bind), options.http_port)) {}
 
 ApiServer::~ApiServer() = default;

@@ -23,7 +23,7 @@ struct ApiOptions {
 class ApiServer {
  public:
   ApiServer(std::vector<boost::asio::io_context*> loops, registry::Registry& registry, tsdb::TimeSeriesStore& store,
-            hub::Hub& hub, ApiOptions options);
+            hub::Hub& hub, registry::EventLog& events, ApiOptions options);
   ~ApiServer();
 
   std::error_code start();  // bind + accept on every loop

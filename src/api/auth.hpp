@@ -1,7 +1,9 @@
-// Who is calling and for which OU: `Authorization: Bearer <token>` checked against the registry's credentials,
-// and the call's orgId, which can only be the token's own OU.
+// Who is calling and for which OU. Three kinds of credential: `Authorization: Bearer <token>` with an API token
+// (admin.json, an OU's admin token) or a console session, and EnOS application calls signed with the apim-*
+// headers (spec enos-platform.md §4.2). The call's orgId can only be the credential's own OU.
 #pragma once
 #include <boost/system/result.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,9 +12,13 @@
 
 namespace gridhub::api {
 
-// errc::unauthorized (with `message` saying why) for a missing header, another scheme, or an unknown token.
-boost::system::result<registry::ApiCredential> authenticate(ApiContext& ctx, std::string_view authorization,
-                                                            std::string& message);
+// nullopt and `caller` filled when the request carries a valid credential; otherwise the whole refusal
+// (401 with the EnOS code: 401 for bearer tokens, the apim codes 1001 replayed, 1003 bad signature,
+// 1004 stale timestamp, 1202 missing header, 1203 expired token for application calls; 429 with 1005 when the
+// replay cache is full). Any apim-* header makes the call an application call; applications get the role
+// "full" or "read" of their registration, in their OU.
+std::optional<ApiResponse> authenticate(ApiContext& ctx, const ApiRequest& req, const Query& query,
+                                        registry::ApiCredential& caller);
 
 // The query's orgId when it is the caller's OU (errc::forbidden otherwise); the caller's OU when absent.
 boost::system::result<std::string> resolve_org(const registry::ApiCredential& caller, const Query& query);

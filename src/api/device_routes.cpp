@@ -169,7 +169,8 @@ ApiResponse device_get(ApiContext& ctx, const ApiCall& call) {
   auto d = find_device(ctx, call, message);
   if (!d) return error(d.error(), Subject::Device, message);
   auto p = ctx.registry.get_product(call.org_id, d->product_key);
-  return ok(device_view(*d, p ? &*p : nullptr, true));
+  // Read-only callers (viewers, read-only applications) see everything but the secret.
+  return ok(device_view(*d, p ? &*p : nullptr, call.caller.can_write()));
 }
 
 ApiResponse device_search(ApiContext& ctx, const ApiCall& call) {
@@ -252,7 +253,7 @@ ApiResponse device_update(ApiContext& ctx, const ApiCall& call) {
   auto updated = ctx.registry.update_device(*d);
   if (!updated) return device_error(updated.error(), *d);
   auto p = ctx.registry.get_product(call.org_id, updated->product_key);
-  return ok(device_view(*updated, p ? &*p : nullptr, true));
+  return ok(device_view(*updated, p ? &*p : nullptr, call.caller.can_write()));
 }
 
 ApiResponse device_delete(ApiContext& ctx, const ApiCall& call) {

@@ -18,6 +18,8 @@ ErrorStatus map_api(errc e) {
   switch (e) {
     case errc::unauthorized: return {401, kCodeUnauthorized};
     case errc::forbidden: return {403, kCodeNoPermission};
+    case errc::no_permission: return {403, kCodeNoPermission};
+    case errc::too_many_attempts: return {429, kCodeTooManyRequests};
     case errc::not_found: return {404, kCodeNotFound};
     case errc::invalid_param:
     case errc::unknown_action: return {400, kCodeInvalidParam};
@@ -99,6 +101,10 @@ std::string new_request_id() {
 
 ApiResponse ok(boost::json::value data) { return {200, envelope(kCodeOk, "OK", &data, nullptr)}; }
 
+ApiResponse service_answer(int code, std::string_view msg, boost::json::value data) {
+  return {200, envelope(code, msg, &data, nullptr)};
+}
+
 ApiResponse ok_page(boost::json::value data, int page_no, int page_size, int64_t total_size) {
   boost::json::object pagination{{"pageNo", page_no}, {"pageSize", page_size}, {"totalSize", total_size}};
   return {200, envelope(kCodeOk, "OK", &data, &pagination)};
@@ -109,6 +115,38 @@ ApiResponse error(const boost::system::error_code& ec, Subject subject, std::str
   const std::string fallback = message.empty() ? ec.message() : std::string();
   boost::json::value data;  // null: the key is there on errors too, as EnOS answers
   return {s.http_status, envelope(s.code, message.empty() ? std::string_view(fallback) : message, &data, nullptr)};
+}
+
+// ---- EnOS application credentials ----
+
+ApiResponse token_service_ok(std::string_view access_token, int64_t expire_s) {
+  boost::json::object data;
+  data.emplace("accessToken", access_token);
+  data.emplace("expire", expire_s);
+  boost::json::object o;
+  o.reserve(4);
+  o.emplace("status", 0);
+  o.emplace("msg", "Success");
+  o.emplace("business", "0");
+  o.emplace("data", std::move(data));
+  return {200, boost::json::serialize(o)};
+}
+
+ApiResponse token_service_error(unsigned http_status, int code, std::string_view message) {
+  boost::json::object o;
+  o.emplace("status", code);
+  o.emplace("msg", message);
+  return {http_status, boost::json::serialize(o)};
+}
+
+ApiResponse apim_refusal(int code, std::string_view message, unsigned http_status) {
+  boost::json::object o;
+  o.reserve(4);
+  o.emplace("code", code);
+  o.emplace("status", code);
+  o.emplace("msg", message);
+  o.emplace("requestId", new_request_id());
+  return {http_status, boost::json::serialize(o)};
 }
 
 // ---- TSDB data service v2.1 ----

@@ -17,6 +17,8 @@ class Category final : public boost::system::error_category {
     switch (static_cast<errc>(ev)) {
       case errc::unauthorized: return "missing or invalid token";
       case errc::forbidden: return "no permission for this OU";
+      case errc::no_permission: return "no permission for this action";
+      case errc::too_many_attempts: return "too many failed attempts, try again later";
       case errc::not_found: return "not found";
       case errc::invalid_param: return "invalid parameter";
       case errc::unknown_action: return "unknown action";

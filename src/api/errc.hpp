@@ -13,6 +13,11 @@ enum class errc {
   unauthorized = 1,
   // The query's orgId is not the OU of the token: no call crosses OUs.
   forbidden,
+  // The credential is valid but its role may not do this (a viewer or read-only application writing, a
+  // non-system credential creating an OU).
+  no_permission,
+  // Too many failed logins from this address or for this user: try again later.
+  too_many_attempts,
   // No such path, or no such object in the caller's OU.
   not_found,
   // A parameter is missing, has the wrong type or an invalid value, or the body is not JSON.

@@ -1,10 +1,11 @@
-// The HTTP session: read a request, hand it to handle_request, queue the response, write in order.
+// The HTTP session: read a request, hand it to handle_request_async, queue the answer, write in order.
 #include "api/http_session.hpp"
 
 #include <boost/beast/core/string.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -23,11 +24,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 
-namespace {
-
-
-}  // namespace
-
 HttpSession::HttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set)
     : stream_(std::move(socket)), set_(std::move(set)) {
   set_->live.insert(this);
@@ -45,7 +41,7 @@ void HttpSession::close() {
 }
 
 void HttpSession::do_read() {
-  if (closing_ || reading_) return;
+  if (closing_ || reading_ || awaiting_) return;
   // A fresh parser per request: limits apply to each message, and no state leaks between requests.
   parser_.emplace();
   parser_->body_limit(kMaxBodyBytes);
@@ -98,13 +94,38 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   request.method.assign(req.method_string());
   request.target.assign(req.target());
   request.authorization.assign(req[http::field::authorization]);
+  request.apim_access_token.assign(req["apim-accesstoken"]);
+  request.apim_timestamp.assign(req["apim-timestamp"]);
+  request.apim_signature.assign(req["apim-signature"]);
+  beast::error_code peer_ec;
+  const auto peer = stream_.socket().remote_endpoint(peer_ec);
+  if (!peer_ec) request.remote_address = peer.address().to_string();
   request.body = std::move(req.body());
-  ApiResponse answer = handle_request(set_->ctx, request);
+  const bool keep_alive = req.keep_alive() && (request.method == "GET" || request.method == "POST");
+  const unsigned version = req.version();
 
-  Response res{static_cast<http::status>(answer.status), req.version()};
+  // The answer may come later from another thread (an immediate command waits up to 60 s for its device): no
+  // timeout runs meanwhile, and nothing is canceled if the client goes away (the command goes on; its answer
+  // is dropped when the write fails).
+  awaiting_ = true;
+  stream_.expires_never();
+  handle_request_async(set_->ctx, std::move(request),
+                       [self = shared_from_this(), version, keep_alive](ApiResponse answer) mutable {
+                         // Inline when the router answers on this thread (most routes), posted otherwise.
+                         asio::dispatch(self->stream_.get_executor(),
+                                        [self, answer = std::move(answer), version, keep_alive]() mutable {
+                                          self->on_answer(std::move(answer), version, keep_alive);
+                                        });
+                       });
+}
+
+void HttpSession::on_answer(ApiResponse answer, unsigned version, bool keep_alive) {
+  awaiting_ = false;
+  if (!stream_.socket().is_open()) return;  // closed meanwhile (server stopping)
+  Response res{static_cast<http::status>(answer.status), version};
   res.set(http::field::server, "gridhub");
   res.set(http::field::content_type, "application/json");
-  res.keep_alive(req.keep_alive() && (request.method == "GET" || request.method == "POST"));
+  res.keep_alive(keep_alive);
   res.body() = std::move(answer.body);
   res.prepare_payload();
   queue(std::move(res));

@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection in Beast's shape: a fresh parser per request (body and header limits), a 30 s
-// timeout, keep-alive, Expect: 100-continue, and at most kMaxQueuedResponses pipelined responses before it
-// stops reading (backpressure).
+// timeout, keep-alive, Expect: 100-continue, and at most kMaxQueuedResponses responses waiting to be written
+// before it stops reading (backpressure). Requests are answered asynchronously (handle_request_async): the
+// next request is read only once the current one is answered, so responses leave in request order.
 #pragma once
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -13,6 +14,8 @@
 #include <memory>
 #include <optional>
 #include <unordered_set>
+
+#include "api/router.hpp"
 
 namespace gridhub::api {
 
@@ -47,6 +50,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read_header(boost::beast::error_code ec, std::size_t n);
   void do_read_body();
   void on_read(boost::beast::error_code ec, std::size_t n);
+  // The router's answer to the request being handled, back on this session's thread.
+  void on_answer(ApiResponse answer, unsigned version, bool keep_alive);
   // Answers a request the parser refused (too large, malformed) and closes after the answer.
   void refuse(boost::beast::error_code ec);
   void queue(Response res);
@@ -62,6 +67,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<SessionSet> set_;
   std::size_t lingered_ = 0;
   bool reading_ = false;
+  bool awaiting_ = false;  // a request is with the router (perhaps waiting on a device): read no further
   bool closing_ = false;  // a response that closes the connection is queued: read no more
   // Holds a 100 Continue interim response while it is written (never at the same time as a queued one).
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> continue_;

@@ -2,6 +2,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 
 namespace gridhub::api {
 
@@ -36,7 +37,46 @@ inline constexpr int kDefaultPageNo = 1;
 inline constexpr int kDefaultPageSize = 10;
 inline constexpr int kMaxPageSize = 200;
 
+// --- who may use the API (auth.cpp, apim_*.cpp, access_routes.cpp; docs/api_access.md) ---
+// EnOS application calls: apim-timestamp (and the token service's timestamp) may be this far from the server's
+// clock, either way; at exactly this distance the call still passes.
+inline constexpr int64_t kApimTimestampSkewMs = 5 * 60 * 1000;
+// An access token lives this long (EnOS: "expire": 7200).
+inline constexpr int64_t kApimTokenLifetimeMs = 7200 * 1000;
+// token/get hands out the app's current token while more than this is left, else a new one: a token that
+// expires on the way back to the client would be useless.
+inline constexpr int64_t kApimTokenRenewMarginMs = 60 * 1000;
+// Signatures (and token-service encryptions) accepted are remembered for twice the timestamp skew, which covers
+// any timestamp still acceptable. Past this many remembered values, signed calls (token requests) are refused
+// (429, apim code 1005) rather than accepted without the replay check; ~60 bytes each (measured), so at most
+// ~60 MB for signatures: 3,333 signed calls/s sustained over 10 minutes. Token requests are rare.
+inline constexpr std::size_t kMaxApimReplayEntries = 1'000'000;
+inline constexpr std::size_t kMaxApimEncryptionEntries = 100'000;
+// apim-timestamp: milliseconds as decimal digits, optionally with a fraction (the Python SDKs send floats).
+inline constexpr std::size_t kMaxApimTimestampLength = 32;
+// Console sessions (12 h, not yet configurable).
+inline constexpr int64_t kSessionLifetimeMs = 12 * 3600 * 1000;
+// username, appKey, password, encryption, accessToken in a login body: longer ones cannot be valid.
+inline constexpr std::size_t kMaxCredentialFieldBytes = 256;
+// Password checks (Argon2id, ~0.1 s and 64 MiB each) queued or running on ctx.workers; past this, logins and
+// user writes are refused with 429 before hashing, so a flood cannot queue unbounded work or memory.
+inline constexpr std::size_t kMaxQueuedPasswordChecks = 16;
+// Failed API logins (session login, token/get, token/refresh) per source address and per username / appKey.
+inline constexpr int kLoginFreeFailures = 5;
+inline constexpr std::chrono::milliseconds kLoginFailureWindow{60'000};
+inline constexpr std::chrono::milliseconds kLoginFirstBlock{1'000};
+inline constexpr std::chrono::milliseconds kLoginMaxBlock{60'000};
+inline constexpr std::size_t kLoginMaxTrackedKeys = 100'000;
+
 // --- compiled models kept for attribute checks (one per model version; cleared past this) ---
 inline constexpr std::size_t kMaxCachedModels = 1024;
+
+// Commands (spec enos-platform.md §4.3): pendingTtl 0..48 h, timeout 1..60 s (default 30), a search page of
+// 100 by default.
+inline constexpr int kMaxCommandPendingTtlSeconds = 172800;
+inline constexpr int kMinCommandTimeoutSeconds = 1;
+inline constexpr int kMaxCommandTimeoutSeconds = 60;
+inline constexpr int kDefaultCommandTimeoutSeconds = 30;
+inline constexpr int kDefaultCommandPageSize = 100;
 
 }  // namespace gridhub::api

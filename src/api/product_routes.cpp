@@ -1,4 +1,4 @@
-// Product routes: create, get (with productSecret), search, update and delete.
+// Product routes: create, get (with productSecret for callers with write access), search, update and delete.
 #include <boost/json/object.hpp>
 
 #include "api/envelope.hpp"
@@ -93,7 +93,8 @@ ApiResponse product_get(ApiContext& ctx, const ApiCall& call) {
   if (pk.empty()) return error(errc::invalid_param, "productKey is required");
   auto p = ctx.registry.get_product(call.org_id, pk);
   if (!p) return error(p.error(), Subject::Product, "product " + pk + " not found");
-  return ok(product_view(*p, true));
+  // Read-only callers (viewers, read-only applications) see everything but the secret.
+  return ok(product_view(*p, call.caller.can_write()));
 }
 
 ApiResponse product_search(ApiContext& ctx, const ApiCall& call) {
@@ -149,7 +150,7 @@ ApiResponse product_update(ApiContext& ctx, const ApiCall& call) {
   p->update_time = ctx.now_ms();
   auto updated = ctx.registry.update_product(*p);
   if (!updated) return product_error(updated.error(), *p);
-  return ok(product_view(*updated, true));
+  return ok(product_view(*updated, call.caller.can_write()));
 }
 
 ApiResponse product_delete(ApiContext& ctx, const ApiCall& call) {

@@ -1,11 +1,15 @@
-// The request pipeline: body bound, target parsing (Boost.URL), /healthz, authentication, orgId, then one
-// table from (path, action) to a handler, with 404 / 400 / 405 for unknown paths, actions and methods.
+// The request pipeline: body bound, target parsing (Boost.URL), /healthz, one table from (path, action) to a
+// handler, authentication, orgId and the route's access level, with 404 / 400 / 405 for unknown paths,
+// actions and methods.
 #include "api/router.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <boost/url/parse.hpp>
 #include <exception>
+#include <future>
+#include <memory>
 
 #include "api/auth.hpp"
 #include "api/envelope.hpp"
@@ -16,11 +20,17 @@ namespace gridhub::api {
 
 namespace {
 
+// Who may call a route: anyone (the token service, console login), any authenticated caller, callers with
+// write access (roles system, admin, full), or the system credential only.
+enum class Access : uint8_t { Public, Read, Write, System };
+
 struct Route {
   std::string_view path;
   std::string_view action;
   std::string_view method;  // EnOS: GET for reads, POST for everything else
-  Handler handler;
+  Access access;
+  Handler handler;             // exactly one of handler and async is set
+  AsyncHandler async = nullptr;
 };
 
 constexpr std::string_view kModels = "/model-service/v2.1/thing-models";
@@ -30,101 +40,166 @@ constexpr std::string_view kMeasurepoints = "/connect-service/v2.1/measurepoints
 constexpr std::string_view kSystem = "/system/v2.1/stats";
 constexpr std::string_view kStorageGroups = "/tsdb-policy/v2.1/storage-groups";
 constexpr std::string_view kPolicies = "/tsdb-policy/v2.1/policies";
+constexpr std::string_view kCommands = "/connect-service/v2.1/commands";
+constexpr std::string_view kEvents = "/connect-service/v2.1/events";
+constexpr std::string_view kSessions = "/iam-service/v2.1/sessions";
+constexpr std::string_view kUsers = "/iam-service/v2.1/users";
+constexpr std::string_view kApps = "/iam-service/v2.1/apps";
+constexpr std::string_view kOrgs = "/iam-service/v2.1/orgs";
 
 constexpr Route kRoutes[] = {
-    {kModels, "import", "POST", model_import},
-    {kModels, "create", "POST", model_create},
-    {kModels, "clone", "POST", model_clone},
-    {kModels, "get", "GET", model_get},
-    {kModels, "export", "GET", model_export},
-    {kModels, "search", "POST", model_search},
-    {kModels, "update", "POST", model_update},
-    {kModels, "delete", "POST", model_delete},
-    {kProducts, "create", "POST", product_create},
-    {kProducts, "get", "GET", product_get},
-    {kProducts, "search", "POST", product_search},
-    {kProducts, "update", "POST", product_update},
-    {kProducts, "delete", "POST", product_delete},
-    {kDevices, "create", "POST", device_create},
-    {kDevices, "get", "GET", device_get},
-    {kDevices, "search", "POST", device_search},
-    {kDevices, "update", "POST", device_update},
-    {kDevices, "delete", "POST", device_delete},
-    {kDevices, "enable", "POST", device_enable},
-    {kDevices, "disable", "POST", device_disable},
-    {kMeasurepoints, "queryLatest", "POST", measurepoint_query_latest},
-    {kStorageGroups, "create", "POST", storage_group_create},
-    {kStorageGroups, "get", "GET", storage_group_get},
-    {kStorageGroups, "search", "POST", storage_group_search},
-    {kStorageGroups, "update", "POST", storage_group_update},
-    {kStorageGroups, "delete", "POST", storage_group_delete},
-    {kPolicies, "get", "GET", storage_policy_get},
-    {kPolicies, "update", "POST", storage_policy_update},
-    {kPolicies, "metadata", "GET", storage_policy_metadata},
+    {kModels, "import", "POST", Access::Write, model_import},
+    {kModels, "create", "POST", Access::Write, model_create},
+    {kModels, "clone", "POST", Access::Write, model_clone},
+    {kModels, "get", "GET", Access::Read, model_get},
+    {kModels, "export", "GET", Access::Read, model_export},
+    {kModels, "search", "POST", Access::Read, model_search},
+    {kModels, "update", "POST", Access::Write, model_update},
+    {kModels, "delete", "POST", Access::Write, model_delete},
+    {kProducts, "create", "POST", Access::Write, product_create},
+    {kProducts, "get", "GET", Access::Read, product_get},
+    {kProducts, "search", "POST", Access::Read, product_search},
+    {kProducts, "update", "POST", Access::Write, product_update},
+    {kProducts, "delete", "POST", Access::Write, product_delete},
+    {kDevices, "create", "POST", Access::Write, device_create},
+    {kDevices, "get", "GET", Access::Read, device_get},
+    {kDevices, "search", "POST", Access::Read, device_search},
+    {kDevices, "update", "POST", Access::Write, device_update},
+    {kDevices, "delete", "POST", Access::Write, device_delete},
+    {kDevices, "enable", "POST", Access::Write, device_enable},
+    {kDevices, "disable", "POST", Access::Write, device_disable},
+    {kMeasurepoints, "queryLatest", "POST", Access::Read, measurepoint_query_latest},
+    {kStorageGroups, "create", "POST", Access::Write, storage_group_create},
+    {kStorageGroups, "get", "GET", Access::Read, storage_group_get},
+    {kStorageGroups, "search", "POST", Access::Read, storage_group_search},
+    {kStorageGroups, "update", "POST", Access::Write, storage_group_update},
+    {kStorageGroups, "delete", "POST", Access::Write, storage_group_delete},
+    {kPolicies, "get", "GET", Access::Read, storage_policy_get},
+    {kPolicies, "update", "POST", Access::Write, storage_policy_update},
+    {kPolicies, "metadata", "GET", Access::Read, storage_policy_metadata},
     // EnOS's TSDB data service has no action= (except latest?action=delete): the path is the call.
-    {"/tsdb-service/v2.1/ai", "", "POST", tsdb_ai},
-    {"/tsdb-service/v2.1/ai-normalized", "", "POST", tsdb_ai_normalized},
-    {"/tsdb-service/v2.1/di", "", "POST", tsdb_di},
-    {"/tsdb-service/v2.1/electric-power", "", "POST", tsdb_pi},
-    {"/tsdb-service/v2.1/generic", "", "POST", tsdb_generic},
-    {"/tsdb-service/v2.1/raw", "", "POST", tsdb_raw},
-    {"/tsdb-service/v2.1/latest", "", "POST", tsdb_latest},
-    {"/tsdb-service/v2.1/latest", "delete", "POST", tsdb_latest_delete},
-    {"/tsdb-service/v2.1/data/tsdb-delete", "", "POST", tsdb_data_delete},
-    {kSystem, "get", "GET", system_stats},
+    {"/tsdb-service/v2.1/ai", "", "POST", Access::Read, tsdb_ai},
+    {"/tsdb-service/v2.1/ai-normalized", "", "POST", Access::Read, tsdb_ai_normalized},
+    {"/tsdb-service/v2.1/di", "", "POST", Access::Read, tsdb_di},
+    {"/tsdb-service/v2.1/electric-power", "", "POST", Access::Read, tsdb_pi},
+    {"/tsdb-service/v2.1/generic", "", "POST", Access::Read, tsdb_generic},
+    {"/tsdb-service/v2.1/raw", "", "POST", Access::Read, tsdb_raw},
+    {"/tsdb-service/v2.1/latest", "", "POST", Access::Read, tsdb_latest},
+    {"/tsdb-service/v2.1/latest", "delete", "POST", Access::Write, tsdb_latest_delete},
+    {"/tsdb-service/v2.1/data/tsdb-delete", "", "POST", Access::Write, tsdb_data_delete},
+    {kCommands, "invokeService", "POST", Access::Write, nullptr, command_invoke_service},
+    {kCommands, "setMeasurepoint", "POST", Access::Write, nullptr, command_set_measurepoint},
+    {kCommands, "get", "GET", Access::Read, command_get},
+    {kCommands, "search", "POST", Access::Read, command_search},
+    {kCommands, "cancel", "POST", Access::Write, command_cancel},
+    {kEvents, "search", "POST", Access::Read, event_search},
+    {kEvents, "get", "GET", Access::Read, event_get},
+    // EnOS's token service takes no action= (the path is the call) and no credential.
+    {"/apim-token-service/v2.0/token/get", "", "POST", Access::Public, nullptr, token_get},
+    {"/apim-token-service/v2.0/token/refresh", "", "POST", Access::Public, token_refresh},
+    {kSessions, "login", "POST", Access::Public, nullptr, session_login},
+    {kSessions, "logout", "POST", Access::Read, session_logout},
+    {kSessions, "get", "GET", Access::Read, session_get},
+    {kUsers, "create", "POST", Access::Write, nullptr, user_create},
+    {kUsers, "search", "POST", Access::Read, user_search},
+    {kUsers, "update", "POST", Access::Write, nullptr, user_update},
+    {kUsers, "delete", "POST", Access::Write, user_delete},
+    {kApps, "create", "POST", Access::Write, app_create},
+    {kApps, "search", "POST", Access::Read, app_search},
+    {kApps, "delete", "POST", Access::Write, app_delete},
+    {kOrgs, "create", "POST", Access::System, org_create},
+    {kOrgs, "get", "GET", Access::Read, org_get},
+    {kSystem, "get", "GET", Access::Read, system_stats},
 };
 
-ApiResponse dispatch(ApiContext& ctx, const ApiRequest& req) {
+// Answers through `done` (exactly once) and returns; an asynchronous route answers later.
+void dispatch(ApiContext& ctx, const ApiRequest& req, ResponseCallback& done) {
   // The HTTP session enforces this while reading; callers without a socket get the same answer.
   if (req.body.size() > kMaxBodyBytes)
-    return error(errc::body_too_large, "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes");
+    return done(error(errc::body_too_large, "request body is larger than " + std::to_string(kMaxBodyBytes) + " bytes"));
   auto target = boost::urls::parse_origin_form(req.target);
-  if (!target) return error(errc::invalid_param, "invalid request target");
+  if (!target) return done(error(errc::invalid_param, "invalid request target"));
   const std::string_view path = target->encoded_path();
 
   if (path == "/healthz") {
-    if (req.method != "GET") return error(errc::method_not_allowed, "/healthz answers GET only");
-    return {200, R"({"status":"ok"})"};
+    if (req.method != "GET") return done(error(errc::method_not_allowed, "/healthz answers GET only"));
+    return done({200, R"({"status":"ok"})"});
   }
-
-  std::string message;
-  auto caller = authenticate(ctx, req.authorization, message);
-  if (!caller) return error(caller.error(), Subject::None, message);
 
   Query query;
   for (auto param : target->params()) query.add(std::string(param.key), std::string(param.value));
-  auto org = resolve_org(*caller, query);
-  if (!org) return error(org.error(), Subject::None, "orgId " + std::string(query.get("orgId")) + " is not the OU of this token");
-
-  bool path_known = false;
   const std::string_view action = query.get("action");
+  const Route* route = nullptr;
+  bool path_known = false;
   for (const Route& r : kRoutes) {
     if (r.path != path) continue;
     path_known = true;
     if (r.action != action) continue;
-    if (r.method != req.method)
-      return error(errc::method_not_allowed,
-                   "action=" + std::string(action) + " takes " + std::string(r.method) + ", not " + req.method);
-    return r.handler(ctx, ApiCall{req, query, *caller, std::move(*org)});
+    route = &r;
+    break;
   }
-  if (!path_known) return error(errc::not_found, "unknown path " + std::string(path));
-  if (action.empty()) return error(errc::invalid_param, "action is required");
-  return error(errc::unknown_action, "unknown action " + std::string(action));
+  // Only the public routes answer a caller without credentials; the others (and unknown paths) authenticate
+  // first, so that an anonymous caller learns nothing about them.
+  registry::ApiCredential caller;
+  std::string org;
+  if (!route || route->access != Access::Public) {
+    if (auto refused = authenticate(ctx, req, query, caller)) return done(std::move(*refused));
+  }
+  if (!route) {
+    if (!path_known) return done(error(errc::not_found, "unknown path " + std::string(path)));
+    if (action.empty()) return done(error(errc::invalid_param, "action is required"));
+    return done(error(errc::unknown_action, "unknown action " + std::string(action)));
+  }
+  if (route->access != Access::Public) {
+    auto resolved = resolve_org(caller, query);
+    if (!resolved)
+      return done(error(resolved.error(), Subject::None,
+                        "orgId " + std::string(query.get("orgId")) + " is not the OU of this credential"));
+    org = std::move(*resolved);
+    if ((route->access == Access::Write && !caller.can_write()) ||
+        (route->access == Access::System && !caller.is_system()))
+      return done(error(errc::no_permission, "this credential may not call action=" + std::string(action)));
+  }
+  if (route->method != req.method)
+    return done(error(errc::method_not_allowed,
+                      "action=" + std::string(action) + " takes " + std::string(route->method) + ", not " + req.method));
+  ApiCall call{req, query, caller, std::move(org)};
+  if (route->async) return route->async(ctx, call, std::move(done));
+  done(route->handler(ctx, call));
 }
 
-}  // namespace
-
-ApiResponse handle_request(ApiContext& ctx, const ApiRequest& req) {
-  // Handlers use error_code overloads throughout; this net only keeps a bug (or bad_alloc) from taking the
-  // io thread down with it.
+// Handlers use error_code overloads throughout; this net only keeps a bug (or bad_alloc) from taking the io
+// thread down with it. `done` is shared so that a throw after an asynchronous handler took it still answers
+// once.
+void guarded_dispatch(ApiContext& ctx, const ApiRequest& req, ResponseCallback done) {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  ResponseCallback once = [answered, done = std::move(done)](ApiResponse r) {
+    if (!answered->exchange(true)) done(std::move(r));
+  };
+  ResponseCallback fallback = once;
   try {
-    return dispatch(ctx, req);
+    return dispatch(ctx, req, once);
   } catch (const std::exception& e) {
     spdlog::error("api: {} {}: unexpected exception: {}", req.method, req.target.substr(0, 200), e.what());
   } catch (...) {
     spdlog::error("api: {} {}: unexpected exception", req.method, req.target.substr(0, 200));
   }
-  return error(errc::internal, "internal error");
+  fallback(error(errc::internal, "internal error"));
+}
+
+}  // namespace
+
+void handle_request_async(ApiContext& ctx, ApiRequest req, ResponseCallback done) {
+  // The request must outlive an asynchronous handler only until it has copied what it needs (routes.hpp), so
+  // it can live on this frame.
+  guarded_dispatch(ctx, req, std::move(done));
+}
+
+ApiResponse handle_request(ApiContext& ctx, const ApiRequest& req) {
+  std::promise<ApiResponse> promise;
+  auto future = promise.get_future();
+  guarded_dispatch(ctx, req, [&promise](ApiResponse r) { promise.set_value(std::move(r)); });
+  return future.get();
 }
 
 }  // namespace gridhub::api

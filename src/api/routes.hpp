@@ -8,6 +8,9 @@
 namespace gridhub::api {
 
 using Handler = ApiResponse (*)(ApiContext&, const ApiCall&);
+// An asynchronous route: copies what it needs from the call before returning and calls `done` exactly once,
+// from any thread.
+using AsyncHandler = void (*)(ApiContext&, const ApiCall&, ResponseCallback done);
 
 // model_routes.cpp: /model-service/v2.1/thing-models
 ApiResponse model_import(ApiContext&, const ApiCall&);
@@ -58,6 +61,36 @@ ApiResponse tsdb_raw(ApiContext&, const ApiCall&);
 ApiResponse tsdb_latest(ApiContext&, const ApiCall&);
 ApiResponse tsdb_latest_delete(ApiContext&, const ApiCall&);
 ApiResponse tsdb_data_delete(ApiContext&, const ApiCall&);
+
+// command_routes.cpp: /connect-service/v2.1/commands
+void command_invoke_service(ApiContext&, const ApiCall&, ResponseCallback);
+void command_set_measurepoint(ApiContext&, const ApiCall&, ResponseCallback);
+ApiResponse command_get(ApiContext&, const ApiCall&);
+ApiResponse command_search(ApiContext&, const ApiCall&);
+ApiResponse command_cancel(ApiContext&, const ApiCall&);
+
+// event_routes.cpp: /connect-service/v2.1/events
+ApiResponse event_search(ApiContext&, const ApiCall&);
+ApiResponse event_get(ApiContext&, const ApiCall&);
+
+// apim_token_service.cpp: /apim-token-service/v2.0/token/get and /refresh (public: the EnOS token flow)
+void token_get(ApiContext&, const ApiCall&, ResponseCallback);
+ApiResponse token_refresh(ApiContext&, const ApiCall&);
+
+// access_routes.cpp: who may use the API. /iam-service/v2.1/sessions (login is public, logout, get),
+// /iam-service/v2.1/users, /iam-service/v2.1/apps, /iam-service/v2.1/orgs (create: system role only)
+void session_login(ApiContext&, const ApiCall&, ResponseCallback);
+ApiResponse session_logout(ApiContext&, const ApiCall&);
+ApiResponse session_get(ApiContext&, const ApiCall&);
+void user_create(ApiContext&, const ApiCall&, ResponseCallback);
+ApiResponse user_search(ApiContext&, const ApiCall&);
+void user_update(ApiContext&, const ApiCall&, ResponseCallback);
+ApiResponse user_delete(ApiContext&, const ApiCall&);
+ApiResponse app_create(ApiContext&, const ApiCall&);
+ApiResponse app_search(ApiContext&, const ApiCall&);
+ApiResponse app_delete(ApiContext&, const ApiCall&);
+ApiResponse org_create(ApiContext&, const ApiCall&);
+ApiResponse org_get(ApiContext&, const ApiCall&);
 
 // system_routes.cpp: /system/v2.1/stats (Gridhub's own: counters an operator watches)
 ApiResponse system_stats(ApiContext&, const ApiCall&);

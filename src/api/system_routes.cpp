@@ -1,5 +1,5 @@
 // /system/v2.1/stats?action=get: the hub's and the store's counters (logins refused by reason, protocol errors,
-// keepalive losses, samples stored, group commits), for operators and benchmarks.
+// keepalive losses, samples and events stored, commands, group commits), for operators and benchmarks.
 #include <boost/json.hpp>
 
 #include "api/envelope.hpp"
@@ -18,6 +18,7 @@ ApiResponse system_stats(ApiContext& ctx, const ApiCall&) {
       {"loginRefusedBadCredentials", n(h.login_refused_credentials)},
       {"loginRefusedNotAuthorized", n(h.login_refused_not_authorized)},
       {"loginRefusedOther", n(h.login_refused_other)},
+      {"loginRefusedThrottled", n(h.login_refused_throttled)},
       {"takeovers", n(h.takeovers)},
       {"protocolErrors", n(h.protocol_errors)},
       {"keepaliveTimeouts", n(h.keepalive_timeouts)},
@@ -25,6 +26,12 @@ ApiResponse system_stats(ApiContext& ctx, const ApiCall&) {
       {"messagesIn", n(h.messages_in)},
       {"repliesOut", n(h.replies_out)},
       {"samplesStored", n(h.samples_stored)},
+      {"eventsStored", n(h.events_stored)},
+  };
+  const auto c = ctx.hub.commands().stats();
+  boost::json::object commands{
+      {"submitted", c.submitted}, {"delivered", c.delivered},   {"replied", c.replied},
+      {"timedOut", c.timed_out},  {"expired", c.expired},       {"refusedOffline", c.refused_offline},
   };
   const auto s = ctx.store.stats();
   boost::json::object store{
@@ -34,7 +41,7 @@ ApiResponse system_stats(ApiContext& ctx, const ApiCall&) {
       {"maxGroupBatches", s.max_group_batches}, {"checkpoints", s.checkpoints},
       {"latestPoints", s.latest_points},
   };
-  return ok(boost::json::object{{"hub", std::move(hub)}, {"store", std::move(store)}});
+  return ok(boost::json::object{{"hub", std::move(hub)}, {"commands", std::move(commands)}, {"store", std::move(store)}});
 }
 
 }  // namespace gridhub::api

@@ -1,4 +1,5 @@
-// Admin commands: read the credential from admin.json, call the API, print its JSON answer.
+// Admin commands (models, products, devices, console users, applications, OUs): read the credential from
+// admin.json, call the API, print its JSON answer.
 #include "cli/commands.hpp"
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 #include <functional>
 #include <iostream>
 #include <sstream>
+#include <unistd.h>
 
 #include "cli/http_client.hpp"
 
@@ -26,6 +28,7 @@ struct State {
   // Arguments of every command (CLI11 binds to storage that outlives parsing).
   std::string file, model_id, name, node_type = "Device", data_format = "Json", desc, product_key, device_key,
       asset_id, timezone = "+08:00";
+  std::string username, password, role = "viewer", access = "read", app_key;
   bool dynamic_activation = false, validation = true;
 };
 
@@ -97,11 +100,67 @@ CLI::App* leaf(CLI::App* parent, const std::string& name, const std::string& hel
   return cmd;
 }
 
+// --password, else the first line of standard input (so that the password stays out of `ps` and the shell
+// history: `gridhub user create --username ann < pwfile`).
+bool password_from_option_or_stdin(std::string& out) {
+  if (!out.empty()) return true;
+  if (::isatty(0)) std::cerr << "password: " << std::flush;
+  std::getline(std::cin, out);
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  if (out.empty()) {
+    std::cerr << "gridhub: a password is required (--password, or one line on standard input)\n";
+    return false;
+  }
+  return true;
+}
+
 void add_device_address(CLI::App* cmd) {
   auto& s = state();
   cmd->add_option("--product-key", s.product_key, "productKey");
   cmd->add_option("--device-key", s.device_key, "deviceKey");
   cmd->add_option("--asset-id", s.asset_id, "assetId (instead of the keys)");
+}
+
+void add_access_commands(CLI::App& app) {
+  auto& s = state();
+  constexpr const char* kUsers = "/iam-service/v2.1/users";
+  constexpr const char* kApps = "/iam-service/v2.1/apps";
+  auto* user = app.add_subcommand("user", "console users of the credential's OU")->require_subcommand(1);
+  auto* user_create = leaf(user, "create", "create a console user (the password is hashed with Argon2id)", [=] {
+    auto& st = state();
+    if (!password_from_option_or_stdin(st.password)) return 2;
+    boost::json::object body{{"username", st.username}, {"password", st.password}, {"role", st.role}};
+    return call("POST", kUsers, "action=create", boost::json::serialize(body));
+  });
+  user_create->add_option("--username", s.username, "3..64 characters of letters, digits, _ . @ -")->required();
+  user_create->add_option("--password", s.password, "8..128 bytes (default: read one line from standard input)");
+  user_create->add_option("--role", s.role, "admin or viewer")->capture_default_str();
+  leaf(user, "list", "list the console users", [=] { return call("POST", kUsers, "action=search", R"({"pagination":{"pageSize":200}})"); });
+  auto* user_delete = leaf(user, "delete", "delete a console user (ends its sessions)", [=] {
+    return call("POST", kUsers, "action=delete", boost::json::serialize(boost::json::object{{"username", state().username}}));
+  });
+  user_delete->add_option("USERNAME", s.username)->required();
+
+  auto* apps = app.add_subcommand("app", "applications (service accounts) of the credential's OU")->require_subcommand(1);
+  auto* app_create = leaf(apps, "create", "register an application: prints its appKey and appSecret, once", [=] {
+    auto& st = state();
+    boost::json::object body{{"name", st.name}, {"access", st.access}};
+    return call("POST", kApps, "action=create", boost::json::serialize(body));
+  });
+  app_create->add_option("--name", s.name, "application name")->required();
+  app_create->add_option("--access", s.access, "full or read")->capture_default_str();
+  leaf(apps, "list", "list the applications (without secrets)", [=] { return call("POST", kApps, "action=search", R"({"pagination":{"pageSize":200}})"); });
+  auto* app_delete = leaf(apps, "delete", "delete an application (its tokens stop working)", [=] {
+    return call("POST", kApps, "action=delete", boost::json::serialize(boost::json::object{{"appKey", state().app_key}}));
+  });
+  app_delete->add_option("APP_KEY", s.app_key)->required();
+
+  auto* org = app.add_subcommand("org", "OUs (needs the system credential of admin.json)")->require_subcommand(1);
+  auto* org_create = leaf(org, "create", "create an OU: prints its orgId and an admin token for it", [] {
+    return call("POST", "/iam-service/v2.1/orgs", "action=create",
+                boost::json::serialize(boost::json::object{{"name", state().name}}));
+  });
+  org_create->add_option("--name", s.name, "OU name")->required();
 }
 
 }  // namespace
@@ -165,6 +224,7 @@ void add_commands(CLI::App& app) {
     });
     add_device_address(cmd);
   }
+  add_access_commands(app);
 }
 
 int run_selected() {

@@ -1,4 +1,4 @@
-// The `gridhub` admin commands (model, product, device): each is one call to the REST API.
+// The `gridhub` admin commands (model, product, device, user, app, org): each is one call to the REST API.
 #pragma once
 #include <CLI/CLI.hpp>
 

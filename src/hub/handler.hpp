@@ -9,6 +9,7 @@
 #include "enos/envelope.hpp"
 #include "enos/topic.hpp"
 #include "hub/registry_view.hpp"
+#include "registry/event_log.hpp"
 #include "registry/registry.hpp"
 #include "tsdb/sample.hpp"
 #include "tsdb/time_series_store.hpp"
@@ -40,7 +41,10 @@ struct Outcome {
   int code = enos::kSuccess;
   std::string message;
   std::string data = "{}";             // serialized JSON for the reply's "data"
-  std::vector<tsdb::Sample> samples;   // stored durably before the reply leaves, when not empty
+  // Effects made durable before the reply (and the PUBACK) leave, when not empty: samples go to the
+  // time-series store, events to the event log. A handler returns one kind or none.
+  std::vector<tsdb::Sample> samples;
+  std::vector<registry::Event> events;
 
   static Outcome error(int code, std::string message) {
     Outcome o;

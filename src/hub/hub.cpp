@@ -1,4 +1,4 @@
-// Hub start-up and shutdown: one acceptor per io thread on a shared port, sessions, kicks.
+// Hub start-up and shutdown: one acceptor per io thread on a shared port, sessions, kicks, the command center.
 #include "hub/hub.hpp"
 
 #include <spdlog/spdlog.h>
@@ -23,9 +23,9 @@ struct Hub::Loop {
 };
 
 Hub::Hub(std::vector<asio::io_context*> loops, registry::Registry& registry, tsdb::TimeSeriesStore& store,
-         HubOptions options)
+         registry::EventLog& events, HubOptions options)
     : io_(std::move(loops)), view_(registry) {
-  ctx_ = std::shared_ptr<HubContext>(new HubContext{view_, registry, store, {}, std::move(options), {}});
+  ctx_ = std::make_shared<HubContext>(view_, registry, store, events, std::move(options), *io_.front());
 }
 
 Hub::~Hub() = default;
@@ -42,9 +42,11 @@ std::error_code Hub::start() {
     loops_.push_back(std::move(loop));
   }
   port_ = port;
-  ctx_->registry.mark_all_offline(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch()).count());
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  ctx_->registry.mark_all_offline(now);
   ctx_->view.current();  // build the first snapshot before devices arrive
+  ctx_->commands.start(now);  // open commands back in their queues before their devices log in
   for (auto& loop : loops_) do_accept(*loop);
   spdlog::info("MQTT listening on {}:{} ({} loops)", ctx_->options.bind, port_, loops_.size());
   return {};
@@ -69,6 +71,9 @@ void Hub::do_accept(Loop& loop) {
 
 void Hub::stop() {
   if (stopped_.exchange(true)) return;
+  // Callers waiting on a device are answered, records written and the command timer released, so that the
+  // loops can drain.
+  ctx_->commands.stop();
   for (auto& loop : loops_) {
     asio::post(loop->io, [l = loop.get()] {
       boost::system::error_code ec;

@@ -11,10 +11,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include "hub/command_center.hpp"
 #include "hub/device_directory.hpp"
 #include "hub/limits.hpp"
 #include "hub/registry_view.hpp"
 #include "mqtt/limits.hpp"
+#include "net/failure_limiter.hpp"
+#include "registry/event_log.hpp"
 #include "registry/registry.hpp"
 #include "tsdb/time_series_store.hpp"
 
@@ -27,32 +30,47 @@ struct HubOptions {
   // The Python SDK waits for CONNACK on a condition it starts waiting on only after the socket is up; a CONNACK
   // that wins that race leaves connect() blocked for 10 s (spec §1.4). A short delay avoids it.
   std::chrono::milliseconds connack_delay{30};
+  CommandOptions commands;
+  // Failed logins: per device (productKey/deviceKey) and per source address.
+  net::FailureLimiterOptions device_login_limit{5, std::chrono::seconds(60), std::chrono::seconds(1),
+                                                std::chrono::seconds(30)};
+  net::FailureLimiterOptions address_login_limit{20, std::chrono::seconds(60), std::chrono::seconds(1),
+                                                 std::chrono::seconds(60)};
 };
 
 // Counters, updated with relaxed atomics from every io thread.
 struct HubStats {
   std::atomic<uint64_t> connections_accepted{0}, connections_open{0}, logins{0}, login_refused_credentials{0},
       login_refused_not_authorized{0}, login_refused_other{0}, takeovers{0}, protocol_errors{0},
-      keepalive_timeouts{0}, connect_timeouts{0}, messages_in{0}, replies_out{0}, samples_stored{0};
+      login_refused_throttled{0}, keepalive_timeouts{0}, connect_timeouts{0}, messages_in{0}, replies_out{0},
+      samples_stored{0}, events_stored{0};
 };
 
 class Session;
 
 // What every session shares. Members are thread-safe or immutable.
 struct HubContext {
+  HubContext(RegistryView& v, registry::Registry& r, tsdb::TimeSeriesStore& s, registry::EventLog& e,
+             HubOptions o, boost::asio::io_context& timers)
+      : view(v), registry(r), store(s), events(e), options(std::move(o)),
+        commands(timers, r, directory, options.commands),
+        device_logins(options.device_login_limit), address_logins(options.address_login_limit) {}
   RegistryView& view;
   registry::Registry& registry;
   tsdb::TimeSeriesStore& store;
+  registry::EventLog& events;
   DeviceDirectory directory;
   HubOptions options;
   HubStats stats;
+  CommandCenter commands;
+  net::FailureLimiter device_logins, address_logins;
 };
 
 class Hub {
  public:
   // `loops`: one io_context per core, each run by its own thread (owned by the caller).
   Hub(std::vector<boost::asio::io_context*> loops, registry::Registry& registry, tsdb::TimeSeriesStore& store,
-      HubOptions options);
+      registry::EventLog& events, HubOptions options);
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -69,6 +87,7 @@ class Hub {
   const HubStats& stats() const { return ctx_->stats; }
   std::size_t online_count() const { return ctx_->directory.size(); }
   RegistryView& view() { return view_; }
+  CommandCenter& commands() { return ctx_->commands; }
 
  private:
   struct Loop;

@@ -18,6 +18,8 @@ inline constexpr std::size_t kMaxInflightRequests = 64;
 inline constexpr std::size_t kReadChunk = 64 * 1024;
 // Measure points in one post (a post is at most 512 KiB anyway; this bounds work per message).
 inline constexpr std::size_t kMaxPointsPerPost = 10000;
+// Failed-login throttling keys on the CONNECT username, cut to this many bytes.
+inline constexpr std::size_t kMaxLimiterKeyBytes = 128;
 // Entries in one batch post.
 inline constexpr std::size_t kMaxBatchEntries = 1000;
 

@@ -32,6 +32,7 @@ constexpr int kReadsPerWakeup = 4;
 Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
+      ready_timer_(socket_.get_executor()),
       keep_(std::move(ctx)),
       ctx_(*keep_),
       live_(live),
@@ -64,6 +65,7 @@ void Session::close() {
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
+  ready_timer_.cancel();
   error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
@@ -72,6 +74,7 @@ void Session::close() {
     const auto& d = login_.device;
     if (ctx_.directory.release(d.product_key, d.device_key, this)) {
       ctx_.registry.device_offline(d.product_key, d.device_key, now_ms());
+      ctx_.commands.device_offline(d.product_key, d.device_key);
       spdlog::info("device {}/{} offline", d.product_key, d.device_key);
     }
   }
@@ -172,6 +175,20 @@ void Session::handle(mqtt::Connect& p) {
     send(out);
     return close_after_write();
   }
+  // Failed logins are throttled per source address and per username (= device): while either is blocked the
+  // CONNECT is refused before any lookup, signature or log line, so a client retrying a wrong secret in a
+  // tight loop costs one hash lookup per attempt.
+  error_code addr_ec;
+  const std::string address = socket_.remote_endpoint(addr_ec).address().to_string();
+  // A real username is "deviceKey&productKey" (< 80 bytes); the cut bounds what the limiter keeps per key.
+  const std::string_view username =
+      p.username ? std::string_view(*p.username).substr(0, kMaxLimiterKeyBytes) : std::string_view();
+  if (!ctx_.address_logins.allowed(address) || !ctx_.device_logins.allowed(username)) {
+    ctx_.stats.login_refused_throttled.fetch_add(1, std::memory_order_relaxed);
+    mqtt::encode(mqtt::Connack{false, mqtt::kConnackNotAuthorized}, out);
+    send(out);
+    return close_after_write();
+  }
   auto snapshot = ctx_.view.current();
   login_ = decide_login(p, *snapshot);
   if (login_.connack != mqtt::kConnackAccepted) {
@@ -179,12 +196,20 @@ void Session::handle(mqtt::Connect& p) {
                     : login_.connack == mqtt::kConnackNotAuthorized ? ctx_.stats.login_refused_not_authorized
                                                                     : ctx_.stats.login_refused_other;
     counter.fetch_add(1, std::memory_order_relaxed);
-    spdlog::info("login refused (CONNACK {}): {} user '{}'", login_.connack, login_.reason, p.username.value_or(""));
+    const bool address_blocked = ctx_.address_logins.failed(address);
+    const bool device_blocked = ctx_.device_logins.failed(username);
+    if (address_blocked || device_blocked)
+      spdlog::warn("login refused (CONNACK {}): {} user '{}' from {}: too many failures, throttling {}",
+                   login_.connack, login_.reason, username, address, device_blocked ? "this device" : "this address");
+    else
+      spdlog::info("login refused (CONNACK {}): {} user '{}' from {}", login_.connack, login_.reason, username,
+                   address);
     mqtt::encode(mqtt::Connack{false, login_.connack}, out);
     send(out);
     return close_after_write();
   }
   connected_ = true;
+  ctx_.device_logins.succeeded(username);
   ctx_.stats.logins.fetch_add(1, std::memory_order_relaxed);
   decoder_.set_max_packet_size(ctx_.options.max_packet_size);
   keepalive_limit_ = std::chrono::seconds(p.keepalive) * kKeepaliveNumerator / kKeepaliveDenominator;
@@ -225,6 +250,22 @@ void Session::finish_login() {
   }
   if (keepalive_limit_.count() > 0) arm_timer(TimerMode::Keepalive, keepalive_limit_);
   else timer_.cancel();
+  if (login_.kind == LoginKind::Device) schedule_device_ready();
+}
+
+void Session::schedule_device_ready() {
+  const auto delay = ctx_.options.commands.delivery_delay;
+  if (delay.count() <= 0) return on_device_ready({});
+  ready_timer_.expires_after(delay);
+  ready_timer_.async_wait([self = shared_from_this()](error_code ec) { self->on_device_ready(ec); });
+}
+
+void Session::on_device_ready(error_code ec) {
+  if (ec || closed_) return;
+  // Only the device's current connection: after a takeover the newer one gets its own delay.
+  const auto& d = login_.device;
+  if (ctx_.directory.find(d.product_key, d.device_key).get() == this)
+    ctx_.commands.device_ready(d.product_key, d.device_key);
 }
 
 // --- upstream messages ---------------------------------------------------------------------------------------
@@ -252,8 +293,13 @@ void Session::handle(mqtt::Publish& p) {
     if (topic && topic->kind == enos::TopicKind::ActivateInfoReply) close_after_write();
     return;
   }
-  // Replies to downstream commands (the commands issue routes them to their waiting caller).
-  if (topic && owns_topic(p.topic) && p.topic.ends_with("_reply")) return puback(qos, packet_id);
+  // Replies to downstream commands go to the command center, which matches them to the command by id. They are
+  // never answered (a reply to a reply would loop).
+  if (topic && owns_topic(p.topic) && p.topic.ends_with("_reply")) {
+    puback(qos, packet_id);
+    if (login_.kind == LoginKind::Device) route_command_reply(*topic, p.payload);
+    return;
+  }
 
   auto request = enos::parse_request(p.payload);
   const std::string_view id = request ? std::string_view(request->id) : std::string_view();
@@ -275,39 +321,79 @@ void Session::handle(mqtt::Publish& p) {
   HandlerContext hctx{login_.device, *snapshot, snapshot->find_product(login_.device.product_key), ctx_.registry,
                       ctx_.store, now_ms()};
   Outcome outcome = handler(hctx, *topic, *request);
-  if (outcome.samples.empty()) {
+  if (outcome.samples.empty() && outcome.events.empty()) {
     puback(qos, packet_id);
     return reply(p.topic, id, outcome.code, outcome.message, outcome.data, qos);
   }
+  persist_then_reply(std::move(p.topic), id, qos, packet_id, std::move(outcome));
+}
 
-  // Acknowledge only what is durable: the reply and the PUBACK leave when the store has the samples.
+void Session::route_command_reply(const enos::Topic& topic, std::string_view payload) {
+  switch (topic.kind) {
+    case enos::TopicKind::ServiceInvocationReply:
+    case enos::TopicKind::MeasurepointSetReply:
+    case enos::TopicKind::MeasurepointGetReply:
+      break;
+    default:
+      return;  // replies to messages the hub does not track (activation, OTA...)
+  }
+  auto reply = enos::parse_reply(payload);
+  if (!reply) {
+    spdlog::debug("device {}/{}: unreadable command reply: {}", login_.device.product_key, login_.device.device_key,
+                  reply.error().message());
+    return;
+  }
+  const std::string data = boost::json::serialize(reply->data);
+  ctx_.commands.on_reply(topic.product_key, topic.device_key, topic.kind, reply->id, reply->code, reply->message,
+                         data);
+}
+
+// Acknowledge only what is durable: the PUBACK and the reply leave when the store (samples) or the event log
+// (events) has the data. Both complete on their writer thread; the answer is posted back to this loop.
+void Session::persist_then_reply(std::string topic, std::string_view id, uint8_t qos, uint16_t packet_id,
+                                 Outcome&& outcome) {
   ++inflight_;
-  const std::size_t count = outcome.samples.size();
-  ctx_.store.append(
-      std::move(outcome.samples),
-      [self = shared_from_this(), topic = std::move(p.topic), id = std::string(id), qos, packet_id, count,
-       data = std::move(outcome.data)](std::error_code ec) mutable {
-        asio::post(self->socket_.get_executor(), [self, topic = std::move(topic), id = std::move(id), qos,
-                                                  packet_id, count, data = std::move(data), ec] {
-          --self->inflight_;
-          if (self->closed_) return;
-          WriteRound round(*self);
-          if (ec) {
-            spdlog::error("store refused {} samples of {}/{}: {}", count, self->login_.device.product_key,
-                          self->login_.device.device_key, ec.message());
-            self->reply(topic, id, enos::kInternalError, "data not stored", "null", qos);
-          } else {
-            self->ctx_.stats.samples_stored.fetch_add(count, std::memory_order_relaxed);
-            self->puback(qos, packet_id);
-            self->reply(topic, id, enos::kSuccess, "", data, qos);
-          }
-          if (self->paused_ && self->inflight_ < kMaxInflightRequests) {
-            self->paused_ = false;
-            self->process_packets();
-            self->do_wait_read();
-          }
-        });
-      });
+  DurableReply r{std::move(topic), std::string(id), std::move(outcome.data), qos, packet_id, 0, "samples",
+                 &ctx_.stats.samples_stored};
+  const bool events = outcome.samples.empty();
+  if (events) {
+    r.count = outcome.events.size();
+    r.what = "events";
+    r.stored = &ctx_.stats.events_stored;
+  } else {
+    r.count = outcome.samples.size();
+  }
+  auto done = [self = shared_from_this(), r = std::move(r)](std::error_code ec) mutable {  // called once
+    auto executor = self->socket_.get_executor();
+    asio::post(executor, [self = std::move(self), r = std::move(r), ec] { self->on_durable(r, ec); });
+  };
+  if (events) ctx_.events.append(std::move(outcome.events), std::move(done));
+  else ctx_.store.append(std::move(outcome.samples), std::move(done));
+}
+
+void Session::on_durable(const DurableReply& r, std::error_code ec) {
+  --inflight_;
+  if (closed_) return;
+  {
+    WriteRound round(*this);
+    if (ec) {
+      spdlog::error("{} {} of {}/{} not stored: {}", r.count, r.what, login_.device.product_key,
+                    login_.device.device_key, ec.message());
+      reply(r.topic, r.id, enos::kInternalError, "data not stored", "null", r.qos);
+    } else {
+      r.stored->fetch_add(r.count, std::memory_order_relaxed);
+      puback(r.qos, r.packet_id);
+      reply(r.topic, r.id, enos::kSuccess, "", r.data, r.qos);
+    }
+  }
+  if (paused_ && inflight_ < kMaxInflightRequests) {
+    paused_ = false;
+    {
+      WriteRound round(*this);
+      process_packets();
+    }
+    do_wait_read();
+  }
 }
 
 void Session::handle(mqtt::Subscribe& p) {

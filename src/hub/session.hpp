@@ -7,13 +7,18 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <unordered_set>
 
+#include "enos/topic.hpp"
 #include "hub/handle_login.hpp"
 #include "hub/hub.hpp"
 #include "mqtt/decoder.hpp"
 
 namespace gridhub::hub {
+
+struct Outcome;  // handler.hpp
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -39,6 +44,23 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle(mqtt::Subscribe& p);
   void handle(mqtt::Unsubscribe& p);
   void finish_login();
+  // Commands reach the device delivery_delay after its CONNACK (its SDK registers handlers after connect()).
+  void schedule_device_ready();
+  void on_device_ready(boost::system::error_code ec);
+  // A device's reply to a downstream command, handed to the command center.
+  void route_command_reply(const enos::Topic& topic, std::string_view payload);
+  // Requests whose effects (samples, events) must be durable before the PUBACK and reply leave.
+  struct DurableReply {
+    std::string topic, id, data;  // the request topic and id, the reply's data
+    uint8_t qos = 0;
+    uint16_t packet_id = 0;
+    std::size_t count = 0;                        // samples or events
+    std::string_view what;                        // "samples" | "events", for the log
+    std::atomic<uint64_t>* stored = nullptr;      // the HubStats counter of `what`
+  };
+  void persist_then_reply(std::string topic, std::string_view id, uint8_t qos, uint16_t packet_id,
+                          Outcome&& outcome);
+  void on_durable(const DurableReply& r, std::error_code ec);
   void reply(std::string_view request_topic, std::string_view id, int code, std::string_view message,
              std::string_view data, uint8_t qos);
   void puback(uint8_t qos, uint16_t packet_id);
@@ -60,6 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer ready_timer_;  // delivery_delay after CONNACK: commands may flow
   std::shared_ptr<HubContext> keep_;  // the context outlives every session
   HubContext& ctx_;
   LiveSet& live_;

@@ -39,6 +39,17 @@ inline constexpr std::size_t kDeviceSecretLength = 20;
 inline constexpr std::size_t kGeneratedDeviceKeyLength = 10;
 // 40 chars over 62 symbols is ~238 bits: guessing is hopeless, so a plain hash (no salt, no KDF) is enough.
 inline constexpr std::size_t kApiTokenLength = 40;
+// Application keys (EnOS AccessKey / SecretKey).
+inline constexpr std::size_t kAppKeyLength = 24;
+inline constexpr std::size_t kAppSecretLength = 40;
+inline constexpr std::size_t kMaxAppNameChars = 64;
+// Console users: username 3..64 chars of [A-Za-z0-9_.@-]; passwords 8..128 bytes.
+inline constexpr std::size_t kMinUsernameLength = 3;
+inline constexpr std::size_t kMaxUsernameLength = 64;
+inline constexpr std::size_t kMinPasswordLength = 8;
+inline constexpr std::size_t kMaxPasswordLength = 128;
+// Session tokens are as long as API tokens (and stored the same way, hashed).
+inline constexpr std::size_t kSessionTokenLength = 40;
 // OU ids look like EnOS's: "o" + 14 digits.
 inline constexpr std::size_t kOrgIdDigits = 14;
 // Collisions are astronomically rare at these lengths; this only bounds the loop.
@@ -87,6 +98,9 @@ inline constexpr std::chrono::milliseconds kPresenceBatchDelay{20};
 inline constexpr std::size_t kPresenceMaxBatch = 2048;
 // After a failed presence write, wait this long before retrying (a full disk should not spin a core).
 inline constexpr std::chrono::milliseconds kPresenceRetryDelay{1000};
+// Event log and retention deletes: at most this many rows per transaction, so a sweep over millions of old
+// events never holds the writer (and so device event replies) for more than a few milliseconds at a time.
+inline constexpr int64_t kEventDeleteChunk = 5000;
 // Distinct SQLite messages kept for storage_error codes (see errc.cpp).
 inline constexpr std::size_t kMaxInternedStorageMessages = 256;
 

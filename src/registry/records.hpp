@@ -1,4 +1,4 @@
-// The registry's records (OU, model, product, device, API credential) and paging: plain structs, copied
+// The registry's records (OU, model, product, device, storage group, API credential, user, app, command) and paging: plain structs, copied
 // freely. Times are epoch milliseconds. JSON fields (i18n names, tags, attributes) are Boost.JSON objects.
 #pragma once
 #include <boost/json/object.hpp>
@@ -81,10 +81,65 @@ struct StorageGroup {
   int64_t create_time = 0, update_time = 0;
 };
 
+// Who is calling the API, and what they may do. Roles:
+//   "system"  the credential of admin.json: everything in its OU, and creating OUs;
+//   "admin"   everything in its OU (an OU's admin token, console users with role admin);
+//   "viewer"  console users who only read;
+//   "full" / "read"  applications (service accounts) with full or read-only access.
 struct ApiCredential {
   std::string org_id;
-  std::string role;  // "admin" for now
-  std::string name;
+  std::string role;
+  std::string name;  // token name, username or appKey (for logs; never a secret)
+  bool can_write() const { return role == "system" || role == "admin" || role == "full"; }
+  bool is_system() const { return role == "system"; }
+};
+
+// A console user. The password is kept only as an Argon2id hash (libsodium crypto_pwhash_str) and never leaves
+// the registry. username is unique over all OUs (the login page asks no OU).
+struct User {
+  std::string org_id, username;  // username: 3..64 chars of [A-Za-z0-9_.@-]
+  std::string role = "viewer";   // "admin" | "viewer"
+  int64_t create_time = 0, update_time = 0;
+};
+
+// An application (EnOS "Application Registration"): a service account of one OU. app_key 24 chars and
+// app_secret 40 chars of [A-Za-z0-9], generated. The secret is kept in clear: request signatures need it.
+struct App {
+  std::string org_id, app_key, app_secret;
+  std::string name;           // 1..64 characters
+  std::string access = "read";  // "full" | "read"
+  int64_t create_time = 0;
+};
+
+// A cloud-to-device command (spec enos-platform.md §4.3). Its id is handed out by the hub (ids never repeat:
+// next_command_id() after a restart is above every stored one) and is also the MQTT message id sent down.
+enum class CommandState : int { Created = 1, Canceled = 2, Expired = 3, Released = 4, Succeeded = 5, Failed = 6,
+                                ResponseTimeout = 7 };
+enum class CommandType : int { SetMeasurepoint = 1, InvokeService = 2 };
+
+struct Command {
+  int64_t command_id = 0;
+  std::string org_id, asset_id, product_key, device_key;
+  CommandType type = CommandType::InvokeService;
+  std::string tsl_identifier;  // the service id, or the measure point id for set-point commands
+  Json command_name;           // i18n name of the service / point, {"defaultValue":..}
+  std::string input_data;      // JSON text: the service's input / {"point": value}
+  std::string output_data;     // JSON text of the device reply's data; "" until a reply
+  int pending_ttl_s = 0;       // 0 = immediate
+  int timeout_s = 30;          // how long a released command waits for its reply
+  CommandState state = CommandState::Created;
+  int reply_code = 0;          // the device's code (200 = success); 0 = no reply
+  std::string reply_message;   // the device's message, or why it failed (11900, 11904, 11915...)
+  int error_code = 0;          // EnOS error code when the command failed on the cloud side, else 0
+  int64_t create_time = 0, release_time = 0, reply_time = 0;
+  int64_t expire_time() const { return create_time + int64_t{pending_ttl_s} * 1000; }
+};
+
+// Empty / zero fields do not filter. Times are create_time bounds [start, end), 0 = open.
+struct CommandFilter {
+  std::string asset_id, product_key, device_key, tsl_identifier;
+  int state = 0;
+  int64_t start_time = 0, end_time = 0;
 };
 
 // pageNo from 1, size 1..kMaxPageSize. Searches clamp out-of-range values rather than fail: pageNo < 1 reads

@@ -1,5 +1,5 @@
 // The Registry seam: OUs, thing models (stored as opaque JSON text), products, devices with their presence,
-// and API credentials. SQLite implements it (sqlite_registry.hpp); a server database could later.
+// storage policy groups, API credentials, console users and sessions, applications and commands. SQLite implements it (sqlite_registry.hpp); a server database could later.
 #pragma once
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -104,10 +104,55 @@ class Registry {
   virtual std::vector<StorageGroup> all_storage_groups() = 0;  // every OU, for the hub's snapshot
 
   // --- API credentials ---
-  // The token is returned once in clear and stored only as its hash. errc::org_not_found, invalid_argument.
+  // The token is returned once in clear and stored only as its hash. errc::org_not_found, invalid_argument
+  // (role not one of records.hpp's).
   virtual boost::system::result<std::string> create_api_token(std::string_view org, std::string role,
                                                               std::string name) = 0;
-  virtual std::optional<ApiCredential> authenticate(std::string_view token) = 0;
+  // A bearer token: an API token (create_api_token) or a console session not yet expired at `now`. Never
+  // touches SQLite (both are cached in memory).
+  virtual std::optional<ApiCredential> authenticate(std::string_view token, int64_t now) = 0;
+
+  // --- Console users (sqlite_access.cpp) ---
+  // errc::org_not_found; already_exists (username taken in any OU); invalid_argument (username, role, or a
+  // password shorter than kMinPasswordLength / longer than kMaxPasswordLength). Hashing takes ~0.1 s and
+  // 64 MiB (Argon2id, libsodium's INTERACTIVE limits): never call it on an io thread.
+  virtual boost::system::result<User> create_user(std::string_view org, std::string username,
+                                                  std::string_view password, std::string role) = 0;
+  virtual std::vector<User> list_users(std::string_view org) = 0;  // by username
+  // Changes the role (when not empty) and the password (when not empty); a new password ends the user's
+  // sessions. errc::not_found, invalid_argument.
+  virtual boost::system::result<User> update_user(std::string_view org, std::string_view username,
+                                                  std::string role, std::string_view password) = 0;
+  // Also ends the user's sessions. errc::not_found.
+  virtual boost::system::result<void> delete_user(std::string_view org, std::string_view username) = 0;
+  // The user when the password matches (Argon2id verify, slow like create_user). An unknown user and a
+  // wrong password both give errc::not_found, after the same amount of work.
+  virtual boost::system::result<User> check_password(std::string_view username, std::string_view password) = 0;
+  // A new console session for the user, valid until `expire_at`; the token is returned once in clear and
+  // stored as its hash (sessions survive restarts). errc::not_found (user gone).
+  virtual boost::system::result<std::string> create_session(std::string_view org, std::string_view username,
+                                                            int64_t expire_at) = 0;
+  // Logout. Unknown tokens are ignored.
+  virtual void delete_session(std::string_view token) = 0;
+
+  // --- Applications (service accounts; sqlite_access.cpp) ---
+  // Generates app_key and app_secret. errc::org_not_found, invalid_argument (name, access).
+  virtual boost::system::result<App> create_app(std::string_view org, std::string name, std::string access) = 0;
+  virtual std::vector<App> list_apps(std::string_view org) = 0;  // oldest first
+  virtual boost::system::result<void> delete_app(std::string_view org, std::string_view app_key) = 0;
+  // By app_key over all OUs (the token service knows no OU); cached in memory, never touches SQLite.
+  virtual std::optional<App> find_app(std::string_view app_key) = 0;
+
+  // --- Commands (sqlite_commands.cpp; written by the hub's command center, read by the API) ---
+  // Inserts or replaces each command by command_id, all in one transaction.
+  virtual boost::system::result<void> save_commands(const std::vector<Command>& commands) = 0;
+  virtual boost::system::result<Command> get_command(std::string_view org, int64_t command_id) = 0;
+  // Newest first (create_time, then command_id).
+  virtual PageResult<Command> search_commands(std::string_view org, const CommandFilter&, Page) = 0;
+  // Every command in state Created or Released (all OUs), oldest first: what the hub reloads at start-up.
+  virtual std::vector<Command> open_commands() = 0;
+  // 1 + the largest command_id ever stored (1 when none).
+  virtual int64_t next_command_id() = 0;
 
   // Monotonically increasing; moves on every committed change to what the hub's snapshot holds: devices
   // created, deleted, enabled or disabled, products, models and storage groups (not presence, not device names/attributes/tags).

@@ -78,4 +78,56 @@ void read_device(const Statement& st, Device& out) {
   out.last_offline_time = st.int64(17);
 }
 
+void read_command(const Statement& st, Command& out) {
+  out.command_id = st.int64(0);
+  out.org_id = st.text(1);
+  out.asset_id = st.text(2);
+  out.product_key = st.text(3);
+  out.device_key = st.text(4);
+  out.type = static_cast<CommandType>(st.int64(5));
+  out.tsl_identifier = st.text(6);
+  out.command_name = parse_json_column(st.text(7));
+  out.input_data = st.text(8);
+  out.output_data = st.text(9);
+  out.pending_ttl_s = static_cast<int>(st.int64(10));
+  out.timeout_s = static_cast<int>(st.int64(11));
+  out.state = static_cast<CommandState>(st.int64(12));
+  out.reply_code = static_cast<int>(st.int64(13));
+  out.reply_message = st.text(14);
+  out.error_code = static_cast<int>(st.int64(15));
+  out.create_time = st.int64(16);
+  out.release_time = st.int64(17);
+  out.reply_time = st.int64(18);
+}
+
+void read_user(const Statement& st, User& out) {
+  out.org_id = st.text(0);
+  out.username = st.text(1);
+  out.role = st.text(2);
+  out.create_time = st.int64(3);
+  out.update_time = st.int64(4);
+}
+
+void read_app(const Statement& st, App& out) {
+  out.org_id = st.text(0);
+  out.app_key = st.text(1);
+  out.app_secret = st.text(2);
+  out.name = st.text(3);
+  out.access = st.text(4);
+  out.create_time = st.int64(5);
+}
+
+void read_event(const Statement& st, Event& out) {
+  out.event_id = st.int64(0);
+  out.org_id = st.text(1);
+  out.asset_id = st.text(2);
+  out.product_key = st.text(3);
+  out.device_key = st.text(4);
+  out.tsl_event_key = st.text(5);
+  out.tsl_event_type = st.text(6);
+  out.output = st.text(7);
+  out.timestamp = st.int64(8);
+  out.create_time = st.int64(9);
+}
+
 }  // namespace gridhub::registry

@@ -1,5 +1,5 @@
-// The schema (v1: OUs, models, products, devices, tokens; v2: storage policy groups) and the migration
-// driver. JSON columns are text; name_search holds every string of an i18n name, one per line, so LIKE
+// The schema (v1: OUs, models, products, devices, tokens; v2: storage policy groups; v3: commands, console
+// users, sessions, applications) and the migration driver. JSON columns are text; name_search holds every string of an i18n name, one per line, so LIKE
 // searches the names and not the JSON keys. Devices count per product is kept by triggers so the
 // 10,000-device limit check does not scan.
 #include "registry/schema.hpp"
@@ -130,13 +130,77 @@ CREATE TABLE storage_policy_points (
 CREATE INDEX storage_policy_points_model ON storage_policy_points(group_id, model_id);
 )sql";
 
+// v3: cloud-to-device commands, console users with their sessions, and applications.
+// Commands: command_id is the hub's id (also the MQTT message id), never generated here. The partial index
+// holds only the open states (Created 1, Released 4), so the start-up reload reads a small index however many
+// finished commands pile up.
+// Users: username is the primary key because it is unique over all OUs (the login page asks no OU). A
+// session dies with its user through the cascade.
+// api_tokens: admin.json's token becomes the one "system" credential (creating OUs); the other tokens of a v2
+// file were all OU admins and stay "admin".
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE commands (
+  command_id INTEGER PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  asset_id TEXT NOT NULL,
+  product_key TEXT NOT NULL,
+  device_key TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  tsl_identifier TEXT NOT NULL,
+  command_name TEXT NOT NULL,
+  input_data TEXT NOT NULL,
+  output_data TEXT NOT NULL,
+  pending_ttl_s INTEGER NOT NULL,
+  timeout_s INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  reply_code INTEGER NOT NULL,
+  reply_message TEXT NOT NULL,
+  error_code INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  release_time INTEGER NOT NULL,
+  reply_time INTEGER NOT NULL
+);
+CREATE INDEX commands_device_time ON commands(org_id, asset_id, create_time);
+CREATE INDEX commands_org_time ON commands(org_id, create_time);
+CREATE INDEX commands_open ON commands(state, create_time) WHERE state IN (1, 4);
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  password_hash TEXT NOT NULL,     -- crypto_pwhash_str (Argon2id), never the password
+  role TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+);
+CREATE INDEX users_org ON users(org_id, username);
+CREATE TABLE sessions (
+  token_hash BLOB PRIMARY KEY,     -- crypto_generichash of the session token, like api_tokens
+  org_id TEXT NOT NULL,
+  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+  expire_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(username);
+CREATE TABLE apps (
+  app_key TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(org_id),
+  app_secret TEXT NOT NULL,
+  name TEXT NOT NULL,
+  access TEXT NOT NULL,
+  create_time INTEGER NOT NULL
+);
+CREATE INDEX apps_org ON apps(org_id, create_time);
+UPDATE api_tokens SET role = 'system' WHERE name = 'admin.json';
+)sql";
+
 // Migrations[i] takes version i to i + 1 (index 0 creates the schema).
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace
 
-boost::system::result<void> ensure_schema(SqliteDb& db) {
+boost::system::result<void> ensure_schema(SqliteDb& db) { return apply_migrations(db, kMigrations); }
+
+boost::system::result<void> apply_migrations(SqliteDb& db, std::span<const char* const> migrations) {
+  const auto target = static_cast<int64_t>(migrations.size());
   Transaction tx(db);
   if (auto r = tx.begin(); !r) return r;
   if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"); !r) return r;
@@ -148,14 +212,14 @@ boost::system::result<void> ensure_schema(SqliteDb& db) {
     if (!found) return found.error();
     version = *found;
   }
-  if (version > kSchemaVersion) return make_error_code(errc::schema_too_new);
-  for (int64_t v = version; v < kSchemaVersion; ++v)
-    if (auto r = db.exec(kMigrations[v]); !r) return r;
-  if (version != kSchemaVersion) {
+  if (version > target) return make_error_code(errc::schema_too_new);
+  for (int64_t v = version; v < target; ++v)
+    if (auto r = db.exec(migrations[static_cast<std::size_t>(v)]); !r) return r;
+  if (version != target) {
     if (auto r = db.exec("DELETE FROM schema_version"); !r) return r;
     auto ins = db.prepare("INSERT INTO schema_version (version) VALUES (?1)");
     if (!ins) return ins.error();
-    if (auto r = ins->bind(1, static_cast<int64_t>(kSchemaVersion)).run(); !r) return r;
+    if (auto r = ins->bind(1, target).run(); !r) return r;
   }
   return tx.commit();
 }

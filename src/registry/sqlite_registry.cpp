@@ -1,4 +1,5 @@
-// Opening the SQLite registry, its life cycle, OUs and API credentials.
+// Opening the SQLite registry, its life cycle, OUs, API credentials and authenticate() (API tokens and
+// console sessions, both answered from memory).
 #include "registry/sqlite_registry.hpp"
 
 #include <sodium.h>
@@ -9,19 +10,9 @@
 #include "registry/row_codec.hpp"
 #include "registry/schema.hpp"
 #include "registry/sqlite_registry_internal.hpp"
+#include "registry/validate.hpp"
 
 namespace gridhub::registry {
-
-namespace {
-
-bool valid_role(std::string_view role) {
-  if (role.empty() || role.size() > kMaxRoleLength) return false;
-  for (char c : role)
-    if (!((c >= 'a' && c <= 'z') || c == '_')) return false;
-  return true;
-}
-
-}  // namespace
 
 boost::system::result<std::unique_ptr<Registry>> open_sqlite_registry(const std::string& path) {
   auto db = SqliteDb::open(path);
@@ -51,20 +42,58 @@ SqliteRegistry::~SqliteRegistry() {
 }
 
 boost::system::result<void> SqliteRegistry::load_credentials() {
-  std::unordered_map<std::string, ApiCredential> loaded;
+  std::unordered_map<std::string, ApiCredential> tokens;
+  std::unordered_map<std::string, SessionEntry> sessions;
+  std::unordered_map<std::string, UserEntry> users;
+  std::unordered_map<std::string, App> apps;
+  std::lock_guard lock(db_mutex_);
+  boost::system::error_code ec;
   {
-    std::lock_guard lock(db_mutex_);
     auto st = db_->prepare("SELECT token_hash, org_id, role, name FROM api_tokens");
     if (!st) return st.error();
-    boost::system::error_code ec;
     while (st->step(ec))
-      loaded.emplace(
-          std::string(st->blob(0)),
-          ApiCredential{std::string(st->text(1)), std::string(st->text(2)), std::string(st->text(3))});
+      tokens.emplace(std::string(st->blob(0)),
+                     ApiCredential{std::string(st->text(1)), std::string(st->text(2)), std::string(st->text(3))});
+    if (ec) return ec;
+  }
+  {
+    // Sessions a restart outlived are swept here; later ones go lazily (purge_expired_sessions_locked).
+    auto st = db_->prepare("DELETE FROM sessions WHERE expire_at <= ?1");
+    if (!st) return st.error();
+    if (auto r = st->bind(1, wall_clock_ms()).run(); !r) return r;
+  }
+  {
+    auto st = db_->prepare("SELECT token_hash, org_id, username, expire_at FROM sessions");
+    if (!st) return st.error();
+    while (st->step(ec))
+      sessions.emplace(std::string(st->blob(0)),
+                       SessionEntry{std::string(st->text(1)), std::string(st->text(2)), st->int64(3)});
+    if (ec) return ec;
+  }
+  {
+    auto st = db_->prepare("SELECT username, org_id, role FROM users");
+    if (!st) return st.error();
+    while (st->step(ec))
+      users.emplace(std::string(st->text(0)), UserEntry{std::string(st->text(1)), std::string(st->text(2))});
+    if (ec) return ec;
+  }
+  {
+    auto st = db_->prepare(std::string("SELECT ").append(kAppColumns).append(" FROM apps"));
+    if (!st) return st.error();
+    while (st->step(ec)) {
+      App app;
+      read_app(*st, app);
+      std::string key = app.app_key;
+      apps.emplace(std::move(key), std::move(app));
+    }
     if (ec) return ec;
   }
   std::unique_lock tokens_lock(tokens_mutex_);
-  tokens_ = std::move(loaded);
+  tokens_ = std::move(tokens);
+  sessions_ = std::move(sessions);
+  users_ = std::move(users);
+  apps_ = std::move(apps);
+  expired_sessions_.clear();
   return {};
 }
 
@@ -122,36 +151,55 @@ std::vector<Org> SqliteRegistry::list_orgs() {
 
 boost::system::result<std::string> SqliteRegistry::create_api_token(std::string_view org, std::string role,
                                                                     std::string name) {
-  if (!valid_role(role)) return make_error_code(errc::invalid_argument);
+  if (!valid_token_role(role)) return make_error_code(errc::invalid_argument);
   if (name.size() > kMaxCredentialNameBytes) return make_error_code(errc::limit_exceeded);
   std::string token = random_key(kApiTokenLength);
   std::string hash = token_hash(token);
-  {
-    std::lock_guard lock(db_mutex_);
-    auto exists = org_exists_locked(org);
-    if (!exists) return exists.error();
-    if (!*exists) return make_error_code(errc::org_not_found);
-    auto st = db_->prepare("INSERT INTO api_tokens (token_hash, org_id, role, name) VALUES (?1, ?2, ?3, ?4)");
-    if (!st) return st.error();
-    if (auto r = st->bind_blob(1, hash).bind(2, org).bind(3, role).bind(4, name).run(); !r) return r.error();
-  }
+  std::lock_guard lock(db_mutex_);
+  auto exists = org_exists_locked(org);
+  if (!exists) return exists.error();
+  if (!*exists) return make_error_code(errc::org_not_found);
+  auto st = db_->prepare("INSERT INTO api_tokens (token_hash, org_id, role, name) VALUES (?1, ?2, ?3, ?4)");
+  if (!st) return st.error();
+  if (auto r = st->bind_blob(1, hash).bind(2, org).bind(3, role).bind(4, name).run(); !r) return r.error();
   std::unique_lock tokens_lock(tokens_mutex_);
-  tokens_.insert_or_assign(std::move(hash),
-                           ApiCredential{std::string(org), std::move(role), std::move(name)});
+  tokens_.insert_or_assign(std::move(hash), ApiCredential{std::string(org), std::move(role), std::move(name)});
   return token;
 }
 
-std::optional<ApiCredential> SqliteRegistry::authenticate(std::string_view token) {
+std::optional<ApiCredential> SqliteRegistry::authenticate(std::string_view token, int64_t now) {
+  static_assert(kSessionTokenLength == kApiTokenLength, "one length check covers both kinds of token");
   // The length of a valid token is public; only its content is secret.
   if (token.size() != kApiTokenLength) return std::nullopt;
   // Looking up the hash, not the token, keeps timing independent of how much of a guess is right: an
   // attacker cannot steer the hash's bytes. The final compare is constant-time all the same.
   const std::string hash = token_hash(token);
-  std::shared_lock lock(tokens_mutex_);
-  auto it = tokens_.find(hash);
-  if (it == tokens_.end() || sodium_memcmp(it->first.data(), hash.data(), hash.size()) != 0)
-    return std::nullopt;
-  return it->second;
+  const auto same = [&](const std::string& stored) {
+    return sodium_memcmp(stored.data(), hash.data(), hash.size()) == 0;
+  };
+  {
+    std::shared_lock lock(tokens_mutex_);
+    if (auto it = tokens_.find(hash); it != tokens_.end()) {
+      if (!same(it->first)) return std::nullopt;
+      return it->second;
+    }
+    auto it = sessions_.find(hash);
+    if (it == sessions_.end() || !same(it->first)) return std::nullopt;
+    const SessionEntry& s = it->second;
+    if (now < s.expire_at) {
+      // The user's role as it is now; a session whose user is gone (or moved) is worth nothing.
+      auto user = users_.find(s.username);
+      if (user == users_.end() || user->second.org_id != s.org_id) return std::nullopt;
+      return ApiCredential{s.org_id, user->second.role, s.username};
+    }
+  }
+  // Expired: forget it now, delete it from disk with the next session change.
+  std::unique_lock lock(tokens_mutex_);
+  if (auto it = sessions_.find(hash); it != sessions_.end() && now >= it->second.expire_at) {
+    sessions_.erase(it);
+    expired_sessions_.push_back(hash);
+  }
+  return std::nullopt;
 }
 
 }  // namespace gridhub::registry

@@ -1,6 +1,6 @@
 // SqliteRegistry, the SQLite implementation of Registry. Its methods live in sqlite_registry.cpp (OUs, open,
-// tokens), sqlite_models.cpp, sqlite_products.cpp, sqlite_devices.cpp, sqlite_presence.cpp and
-// sqlite_storage_groups.cpp.
+// tokens), sqlite_models.cpp, sqlite_products.cpp, sqlite_devices.cpp, sqlite_presence.cpp,
+// sqlite_storage_groups.cpp, sqlite_access.cpp (users, sessions, apps) and sqlite_commands.cpp.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "registry/limits.hpp"
 #include "registry/presence_queue.hpp"
@@ -20,14 +21,18 @@ namespace gridhub::registry {
 
 // Thread-safe. One connection, serialised by db_mutex_ (SQLite writes are serial anyway, and this keeps
 // the cached statements safe). Presence changes bypass db_mutex_ through presence_; the writer thread
-// drains them. Lock order: db_mutex_, then the presence queue's lock; tokens_mutex_ is never held with
-// either.
+// drains them. Credentials (API tokens, sessions, users' roles, apps) are mirrored in memory under
+// tokens_mutex_, so authenticate() and find_app() never touch SQLite. Lock order: db_mutex_, then either the
+// presence queue's lock or tokens_mutex_ (a change commits, then its mirror is updated before db_mutex_ is
+// released, so two writers cannot leave memory and disk disagreeing); readers of the mirror take
+// tokens_mutex_ alone.
 class SqliteRegistry final : public Registry {
  public:
   // REQUIRES: `db` has the current schema.
   explicit SqliteRegistry(std::unique_ptr<SqliteDb> db);
   ~SqliteRegistry() override;
-  // Reads the token hashes into memory so authenticate() never touches SQLite.
+  // Reads API tokens, sessions, users' roles and apps into memory so authenticate() and find_app() never
+  // touch SQLite; sessions expired by the wall clock are deleted instead.
   boost::system::result<void> load_credentials();
 
   boost::system::result<Org> create_org(std::string name, int64_t now) override;
@@ -76,7 +81,30 @@ class SqliteRegistry final : public Registry {
 
   boost::system::result<std::string> create_api_token(std::string_view org, std::string role,
                                                       std::string name) override;
-  std::optional<ApiCredential> authenticate(std::string_view token) override;
+  std::optional<ApiCredential> authenticate(std::string_view token, int64_t now) override;
+
+  // sqlite_access.cpp
+  boost::system::result<User> create_user(std::string_view org, std::string username, std::string_view password,
+                                          std::string role) override;
+  std::vector<User> list_users(std::string_view org) override;
+  boost::system::result<User> update_user(std::string_view org, std::string_view username, std::string role,
+                                          std::string_view password) override;
+  boost::system::result<void> delete_user(std::string_view org, std::string_view username) override;
+  boost::system::result<User> check_password(std::string_view username, std::string_view password) override;
+  boost::system::result<std::string> create_session(std::string_view org, std::string_view username,
+                                                    int64_t expire_at) override;
+  void delete_session(std::string_view token) override;
+  boost::system::result<App> create_app(std::string_view org, std::string name, std::string access) override;
+  std::vector<App> list_apps(std::string_view org) override;
+  boost::system::result<void> delete_app(std::string_view org, std::string_view app_key) override;
+  std::optional<App> find_app(std::string_view app_key) override;
+
+  // sqlite_commands.cpp
+  boost::system::result<void> save_commands(const std::vector<Command>& commands) override;
+  boost::system::result<Command> get_command(std::string_view org, int64_t command_id) override;
+  PageResult<Command> search_commands(std::string_view org, const CommandFilter&, Page) override;
+  std::vector<Command> open_commands() override;
+  int64_t next_command_id() override;
 
   uint64_t version() const override { return version_.load(std::memory_order_acquire); }
 
@@ -113,6 +141,18 @@ class SqliteRegistry final : public Registry {
   // Writes everything queued.
   boost::system::result<void> drain_presence_locked();
 
+  // --- console access (sqlite_access.cpp); REQUIRES: db_mutex_ held ---
+  // The user with its password hash, found by username in any OU (org empty) or within `org`.
+  struct StoredUser {
+    User user;
+    std::string password_hash;
+  };
+  boost::system::result<StoredUser> find_user_locked(std::string_view org, std::string_view username);
+  // Deletes from disk the sessions authenticate() found expired (best effort: open() also sweeps them).
+  void purge_expired_sessions_locked();
+  // REQUIRES: tokens_mutex_ held exclusively. Drops every in-memory session of the user.
+  void forget_sessions_of(std::string_view username);
+
   // The writer thread's loop: one batch per db_mutex_ hold, so API calls interleave with a login storm.
   void presence_writer();
   // A committed change the hub's snapshot depends on.
@@ -122,8 +162,22 @@ class SqliteRegistry final : public Registry {
   std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(db_mutex_)
   PresenceQueue presence_;
   std::atomic<uint64_t> version_{1};
+  // A console session as authenticate() needs it: the role comes from users_ at each call, so a role change
+  // applies to open sessions at once.
+  struct SessionEntry {
+    std::string org_id, username;
+    int64_t expire_at = 0;
+  };
+  struct UserEntry {
+    std::string org_id, role;
+  };
   std::shared_mutex tokens_mutex_;
   std::unordered_map<std::string, ApiCredential> tokens_;  // by token_hash(); GUARDED_BY(tokens_mutex_)
+  std::unordered_map<std::string, SessionEntry> sessions_;  // by token_hash(); GUARDED_BY(tokens_mutex_)
+  std::unordered_map<std::string, UserEntry> users_;        // by username; GUARDED_BY(tokens_mutex_)
+  std::unordered_map<std::string, App> apps_;               // by app_key; GUARDED_BY(tokens_mutex_)
+  // Hashes of sessions dropped from memory as expired, not yet deleted on disk. GUARDED_BY(tokens_mutex_)
+  std::vector<std::string> expired_sessions_;
   std::thread writer_;                                     // last: starts once everything it uses exists
 };
 

@@ -143,6 +143,44 @@ bool valid_storage_group_name(std::string_view name) {
   return chars > 0;
 }
 
+bool valid_username(std::string_view username) {
+  return username.size() >= kMinUsernameLength && username.size() <= kMaxUsernameLength &&
+         all_of(username, [](char c) { return alnum(c) || c == '_' || c == '.' || c == '@' || c == '-'; });
+}
+
+bool valid_user_role(std::string_view role) { return role == "admin" || role == "viewer"; }
+
+bool valid_token_role(std::string_view role) {
+  return role == "system" || role == "admin" || role == "viewer" || role == "full" || role == "read";
+}
+
+bool valid_app_name(std::string_view name) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < name.size();) {
+    char32_t cp;
+    if (!next_code_point(name, i, cp)) return false;
+    // C0, DEL and C1 controls: a name is shown on one line in the console and in logs.
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return false;
+    if (++chars > kMaxAppNameChars) return false;
+  }
+  return chars > 0;
+}
+
+bool valid_app_access(std::string_view access) { return access == "full" || access == "read"; }
+
+boost::system::error_code check_command(const Command& c) {
+  const int type = static_cast<int>(c.type);
+  const int state = static_cast<int>(c.state);
+  if (c.command_id < 1 || c.org_id.empty()) return invalid();
+  if (type < static_cast<int>(CommandType::SetMeasurepoint) || type > static_cast<int>(CommandType::InvokeService))
+    return invalid();
+  if (state < static_cast<int>(CommandState::Created) || state > static_cast<int>(CommandState::ResponseTimeout))
+    return invalid();
+  if (c.pending_ttl_s < 0 || c.timeout_s < 0 || c.create_time < 0 || c.release_time < 0 || c.reply_time < 0)
+    return invalid();
+  return {};
+}
+
 bool valid_storage_type(std::string_view type) {
   for (std::string_view t : kStorageTypes)
     if (t == type) return true;

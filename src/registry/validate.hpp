@@ -45,6 +45,20 @@ boost::system::error_code check_storage_group(const StorageGroup& g);
 // kMaxPointsPerStoragePolicy model x point pairs (limit_exceeded).
 boost::system::error_code check_storage_policy(const StoragePolicy& p);
 
+// Console username: kMinUsernameLength..kMaxUsernameLength chars of [A-Za-z0-9_.@-].
+bool valid_username(std::string_view username);
+// Console user roles: "admin" | "viewer".
+bool valid_user_role(std::string_view role);
+// API token roles (records.hpp ApiCredential): "system", "admin", "viewer", "full", "read".
+bool valid_token_role(std::string_view role);
+// Application name: 1..kMaxAppNameChars characters (code points) of valid UTF-8, no control characters.
+bool valid_app_name(std::string_view name);
+// Application access: "full" | "read".
+bool valid_app_access(std::string_view access);
+// A command as the hub saves it: command_id >= 1, a known type and state, an OU, times and durations not
+// negative. invalid_argument otherwise. command_name is copied from the model as it is, so not checked.
+boost::system::error_code check_command(const Command& c);
+
 boost::system::error_code check_product(const Product& p);
 boost::system::error_code check_device(const Device& d);  // caller-supplied keys, when present, included
 boost::system::error_code check_model(const ModelRecord& m);

@@ -117,7 +117,7 @@ bool ensure_admin(registry::Registry& registry, const std::string& data_dir, Adm
       const auto* token = v.get_object().if_contains("token");
       const auto* org = v.get_object().if_contains("orgId");
       if (token && token->is_string() && org && org->is_string()) {
-        auto cred = registry.authenticate(token->get_string());
+        auto cred = registry.authenticate(token->get_string(), now_ms());
         if (cred && cred->org_id == org->get_string()) {
           out.org_id = cred->org_id;
           return true;
@@ -125,7 +125,7 @@ bool ensure_admin(registry::Registry& registry, const std::string& data_dir, Adm
       }
     }
   }
-  auto token = registry.create_api_token(out.org_id, "admin", "admin.json");
+  auto token = registry.create_api_token(out.org_id, "system", "admin.json");
   if (!token) return error = "cannot create the admin credential: " + token.error().message(), false;
   boost::json::object admin{{"orgId", out.org_id}, {"token", *token}};
   if (!write_private_file(out.admin_file, boost::json::serialize(admin) + "\n", error)) return false;

@@ -15,7 +15,11 @@ struct Config {
   std::string log_level = "info";       // trace debug info warn error
   std::size_t max_packet_size = 1024 * 1024;
   unsigned connack_delay_ms = 30;
-  unsigned retention_sweep_s = 600;     // how often expired history partitions are looked for
+  unsigned retention_sweep_s = 600;     // how often expired history partitions (and old events) are looked for
+  unsigned event_retention_days = 90;   // device events older than this are deleted
+  unsigned command_delay_ms = 1000;     // after CONNACK, before the first command (the SDKs' 1101 race)
+  unsigned login_failures_per_device = 5;    // failed logins before a device is throttled (then 1 s, doubling)
+  unsigned login_failures_per_address = 20;  // the same per source address
   bool demo = false;                    // provision the smart-battery lab
 };
 

@@ -1,4 +1,5 @@
-// Retention: policies from the registry into the store, and the periodic sweep that drops expired partitions.
+// Retention: policies from the registry into the store, and the periodic sweep that drops expired partitions and
+// old events.
 #include "server/retention.hpp"
 
 #include <spdlog/spdlog.h>
@@ -24,8 +25,9 @@ void load_retention(registry::Registry& registry, tsdb::TimeSeriesStore& store) 
   }
 }
 
-RetentionSweeper::RetentionSweeper(tsdb::TimeSeriesStore& store, std::chrono::seconds period)
-    : store_(store), period_(period), thread_([this] { run(); }) {}
+RetentionSweeper::RetentionSweeper(tsdb::TimeSeriesStore& store, registry::EventLog& events,
+                                   std::chrono::milliseconds event_retention, std::chrono::seconds period)
+    : store_(store), events_(events), event_retention_(event_retention), period_(period), thread_([this] { run(); }) {}
 
 RetentionSweeper::~RetentionSweeper() {
   {
@@ -44,6 +46,10 @@ void RetentionSweeper::run() {
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     if (auto ec = store_.enforce_retention(now)) spdlog::error("retention sweep: {}", ec.message());
+    auto deleted = events_.delete_before(now - event_retention_.count());
+    if (!deleted) spdlog::error("event retention sweep: {}", deleted.error().message());
+    else if (*deleted > 0) spdlog::info("event retention: {} events older than {} days deleted", *deleted,
+                                        std::chrono::duration_cast<std::chrono::days>(event_retention_).count());
     lock.lock();
     cv_.wait_for(lock, period_, [this] { return stopping_; });
   }

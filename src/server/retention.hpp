@@ -1,11 +1,12 @@
 // Retention of stored history: the store learns each storage policy's retention from the registry at start,
-// and a sweeper thread drops expired partitions while the server runs.
+// and a sweeper thread drops expired partitions and old device events while the server runs.
 #pragma once
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "registry/event_log.hpp"
 #include "registry/registry.hpp"
 #include "tsdb/time_series_store.hpp"
 
@@ -14,11 +15,13 @@ namespace gridhub::server {
 // Hands every storage policy's retention of every OU to the store (the API keeps it current afterwards).
 void load_retention(registry::Registry& registry, tsdb::TimeSeriesStore& store);
 
-// Runs store.enforce_retention(now) at once and then every `period`, on a thread of its own: a sweep waits
-// for the store's file work (deleting partitions), which must never stall an io thread.
+// Runs store.enforce_retention(now) and deletes events older than `event_retention` at once and then every
+// `period`, on a thread of its own: a sweep waits for file work (deleting partitions, SQLite deletes), which
+// must never stall an io thread.
 class RetentionSweeper {
  public:
-  RetentionSweeper(tsdb::TimeSeriesStore& store, std::chrono::seconds period);
+  RetentionSweeper(tsdb::TimeSeriesStore& store, registry::EventLog& events, std::chrono::milliseconds event_retention,
+                   std::chrono::seconds period);
   ~RetentionSweeper();  // stops and joins
   RetentionSweeper(const RetentionSweeper&) = delete;
   RetentionSweeper& operator=(const RetentionSweeper&) = delete;
@@ -27,6 +30,8 @@ class RetentionSweeper {
   void run();
 
   tsdb::TimeSeriesStore& store_;
+  registry::EventLog& events_;
+  const std::chrono::milliseconds event_retention_;
   const std::chrono::seconds period_;
   std::mutex mutex_;
   std::condition_variable cv_;

@@ -14,6 +14,7 @@
 
 #include "api/api_server.hpp"
 #include "hub/hub.hpp"
+#include "registry/event_log.hpp"
 #include "registry/sqlite_registry.hpp"
 #include "server/bootstrap.hpp"
 #include "server/retention.hpp"
@@ -94,6 +95,13 @@ int run_server(const Config& config) {
     return 1;
   }
 
+  auto events_opened = registry::open_sqlite_event_log(config.data_dir + "/events.db");
+  if (!events_opened) {
+    spdlog::critical("cannot open the event log: {}", events_opened.error().message());
+    return 1;
+  }
+  std::unique_ptr<registry::EventLog> events = std::move(*events_opened);
+
   AdminInfo admin;
   std::string error;
   if (!ensure_admin(*registry, config.data_dir, admin, error)) {
@@ -121,7 +129,10 @@ int run_server(const Config& config) {
   hub_options.mqtt_port = config.mqtt_port;
   hub_options.max_packet_size = config.max_packet_size;
   hub_options.connack_delay = std::chrono::milliseconds(config.connack_delay_ms);
-  hub::Hub hub(loops, *registry, *store, hub_options);
+  hub_options.commands.delivery_delay = std::chrono::milliseconds(config.command_delay_ms);
+  hub_options.device_login_limit.free_failures = static_cast<int>(config.login_failures_per_device);
+  hub_options.address_login_limit.free_failures = static_cast<int>(config.login_failures_per_address);
+  hub::Hub hub(loops, *registry, *store, *events, hub_options);
   if (auto ec = hub.start()) {
     spdlog::critical("MQTT listener on {}:{}: {}", config.bind, config.mqtt_port, ec.message());
     return 1;
@@ -129,7 +140,7 @@ int run_server(const Config& config) {
   api::ApiOptions api_options;
   api_options.bind = config.bind;
   api_options.http_port = config.http_port;
-  api::ApiServer api(loops, *registry, *store, hub, api_options);
+  api::ApiServer api(loops, *registry, *store, hub, *events, api_options);
   if (auto ec = api.start()) {
     spdlog::critical("HTTP listener on {}:{}: {}", config.bind, config.http_port, ec.message());
     return 1;
@@ -137,7 +148,8 @@ int run_server(const Config& config) {
   spdlog::info("HTTP listening on {}:{}", config.bind, api.port());
   if (config.demo) print_demo(config, admin, demo, hub.mqtt_port(), api.port());
   // Retention drops whole day partitions, so a sweep every few minutes is as precise as it can be.
-  RetentionSweeper retention(*store, std::chrono::seconds(config.retention_sweep_s));
+  RetentionSweeper retention(*store, *events, std::chrono::days(config.event_retention_days),
+                             std::chrono::seconds(config.retention_sweep_s));
 
   // Shutdown: stop accepting, close every connection, then drain the loops and make the data durable.
   asio::signal_set signals(*loops[0], SIGINT, SIGTERM);

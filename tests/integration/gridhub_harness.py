@@ -101,7 +101,7 @@ class Server:
         return self.read_log_bytes().decode("utf-8", "replace")
 
     # --- REST API -------------------------------------------------------------------------------------------
-    def api(self, method, path, query="", body=None, token=None, raw_body=None, headers=None):
+    def api(self, method, path, query="", body=None, token=None, raw_body=None, headers=None, timeout=30):
         """Returns (http_status, parsed JSON body)."""
         token = self.admin["token"] if token is None else token
         url = f"http://127.0.0.1:{self.http_port}{path}"
@@ -117,7 +117,7 @@ class Server:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=30) as r:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
                 return r.status, json.loads(r.read() or b"null")
         except urllib.error.HTTPError as e:
             text = e.read()
@@ -138,6 +138,33 @@ class Server:
         body = {"productName": name, "productType": "Device", "modelId": model_id, "dataFormat": "Json"}
         body.update(extra)
         return self.ok("POST", "/connect-service/v2.1/products", "action=create", body)["productKey"]
+
+    def create_ou(self, name):
+        """A new OU (system credential of admin.json): returns (orgId, its admin token)."""
+        data = self.ok("POST", "/iam-service/v2.1/orgs", "action=create", {"name": name})
+        return data["orgId"], data["adminToken"]
+
+    # --- commands (docs/api_commands.md) ----------------------------------------------------------------------
+    def invoke(self, pk, dk, service, input_data, pending_ttl=None, timeout=None, token=None, http_timeout=70):
+        """invokeService; returns (http_status, answer)."""
+        query = f"action=invokeService&productKey={pk}&deviceKey={dk}&serviceId={service}"
+        if pending_ttl is not None:
+            query += f"&pendingTtl={pending_ttl}"
+        if timeout is not None:
+            query += f"&timeout={timeout}"
+        return self.api("POST", "/connect-service/v2.1/commands", query, {"inputData": input_data}, token=token,
+                        timeout=http_timeout)
+
+    def command(self, command_id):
+        return self.ok("GET", "/connect-service/v2.1/commands", f"action=get&commandId={command_id}")
+
+    def wait_command_state(self, command_id, state, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            c = self.command(command_id)
+            if c["state"] == state or time.time() > deadline:
+                return c
+            time.sleep(0.05)
 
 
 # --- EnOS login -----------------------------------------------------------------------------------------------
@@ -244,6 +271,78 @@ class Device:
         return self.request("thing/measurepoint/post", params, **kw)
 
 
+class LabBattery(Device):
+    """The lab's smart-battery program (shared/seed/smart-battery-lab): posts its measure points every `interval`
+    seconds and answers high_frequency_report_service by taking the new interval ({"result": 0}); any other
+    service gets code 220 "unknown service:". Like the Python SDK, it registers its service handler only
+    `handler_delay` seconds after CONNACK (inside on_connect), and a command arriving before that is answered
+    "1101" (spec §4.4)."""
+
+    def __init__(self, server, pk, dk, secret, interval=1.0, handler_delay=0.2, **kw):
+        super().__init__(server, pk, dk, secret, **kw)
+        self.interval = interval
+        self.handler_delay = handler_delay
+        self.connected_at = None
+        self.commands = []     # (arrival time, topic, parsed payload)
+        self.post_times = []   # when each measure-point post left
+        self.unregistered_replies = 0
+        self._stop = threading.Event()
+        self._poster = None
+
+    def _on_connect(self, client, userdata, flags, rc):
+        self.connected_at = time.time()
+        super()._on_connect(client, userdata, flags, rc)
+
+    def _on_message(self, client, userdata, msg):
+        prefix = f"/sys/{self.pk}/{self.dk}/thing/service/"
+        if msg.topic.startswith(prefix) and not msg.topic.endswith("_reply"):
+            cmd = json.loads(msg.payload)
+            with self.cond:
+                self.commands.append((time.time(), msg.topic, cmd))
+                self.cond.notify_all()
+            service = msg.topic[len(prefix):]
+            if time.time() - self.connected_at < self.handler_delay:
+                self.unregistered_replies += 1
+                reply = {"id": cmd["id"], "code": "1101", "message": "downstream command handler not registered"}
+            elif service == "high_frequency_report_service":
+                self.interval = int(cmd["params"]["interval"])
+                reply = {"id": cmd["id"], "code": 200, "data": {"result": 0}, "message": ""}
+            elif service == "measurepoint/set":
+                reply = {"id": cmd["id"], "code": 200, "data": None, "message": ""}
+            else:
+                reply = {"id": cmd["id"], "code": 220, "data": None, "message": "unknown service:"}
+            client.publish(msg.topic + "_reply", json.dumps(reply), qos=1)
+            return
+        super()._on_message(client, userdata, msg)
+
+    def start_posting(self):
+        def loop():
+            n = 0
+            while not self._stop.is_set():
+                i = n % 10
+                points = {"cycle_number": n // 10, "temp": 45 + 30 * (i + 0.5) / 10,
+                          "voltage": 4.5 - 0.7 * (i + 0.5) / 10, "current": 41.0}
+                self.post_times.append(time.time())
+                msg = {"id": str(100000 + n), "version": "1.0", "method": "thing.measurepoint.post",
+                       "params": {"measurepoints": points, "time": int(time.time() * 1000)}}
+                self.client.publish(f"/sys/{self.pk}/{self.dk}/thing/measurepoint/post", json.dumps(msg), qos=1)
+                n += 1
+                self._stop.wait(self.interval)
+        self._poster = threading.Thread(target=loop, daemon=True)
+        self._poster.start()
+
+    def wait_commands(self, n, timeout=10):
+        with self.cond:
+            self.cond.wait_for(lambda: len(self.commands) >= n, timeout)
+            return list(self.commands)
+
+    def close(self):
+        self._stop.set()
+        if self._poster:
+            self._poster.join()
+        super().close()
+
+
 class ServerTest(unittest.TestCase):
     """A test case with one server (demo provisioned) shared by its tests."""
     server_args = ()
@@ -268,6 +367,13 @@ class ServerTest(unittest.TestCase):
 
     def connected(self, **kw):
         dev = self.device(**kw)
+        self.assertEqual(dev.connect(), 0)
+        return dev
+
+    def lab_battery(self, pk=None, dk=None, secret=None, **kw):
+        """The lab's device program, connected (not yet posting)."""
+        dev = LabBattery(self.server, pk or self.pk, dk or self.dk, secret or self.secret, **kw)
+        self.addCleanup(dev.close)
         self.assertEqual(dev.connect(), 0)
         return dev
 

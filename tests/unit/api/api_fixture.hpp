@@ -70,9 +70,12 @@ class ApiTest : public ::testing::Test {
     tsdb::StoreOptions so;
     so.durability = tsdb::Durability::None;
     ASSERT_FALSE(tsdb::open_store(dir_ + "/tsdb", so, store_));
-    hub_ = std::make_unique<hub::Hub>(std::vector<boost::asio::io_context*>{&io_}, *registry_, *store_,
+    auto events = registry::open_sqlite_event_log(dir_ + "/events.db");
+    ASSERT_TRUE(events) << events.error().message();
+    events_ = std::move(*events);
+    hub_ = std::make_unique<hub::Hub>(std::vector<boost::asio::io_context*>{&io_}, *registry_, *store_, *events_,
                                       hub::HubOptions{});
-    ctx_ = std::make_unique<ApiContext>(*registry_, *store_, *hub_);
+    ctx_ = std::make_unique<ApiContext>(*registry_, *store_, *hub_, *events_);
     ctx_->now_ms = [this] { return now_; };
     auto org = registry_->create_org("OU one", 1000);
     ASSERT_TRUE(org);
@@ -84,6 +87,7 @@ class ApiTest : public ::testing::Test {
   void TearDown() override {
     ctx_.reset();
     hub_.reset();
+    events_.reset();
     store_.reset();
     registry_.reset();
     std::filesystem::remove_all(dir_);
@@ -100,7 +104,11 @@ class ApiTest : public ::testing::Test {
 
   Answer raw(const std::string& method, const std::string& target, const std::string& body,
              const std::string& authorization) {
-    ApiRequest req{method, target, authorization, body};
+    ApiRequest req;
+    req.method = method;
+    req.target = target;
+    req.authorization = authorization;
+    req.body = body;
     ApiResponse res = handle_request(*ctx_, req);
     Answer a;
     a.status = res.status;
@@ -157,6 +165,7 @@ class ApiTest : public ::testing::Test {
   boost::asio::io_context io_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<tsdb::TimeSeriesStore> store_;
+  std::unique_ptr<registry::EventLog> events_;
   std::unique_ptr<hub::Hub> hub_;
   std::unique_ptr<ApiContext> ctx_;
   std::string org_, token_;

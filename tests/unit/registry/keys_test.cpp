@@ -1,4 +1,4 @@
-// Key generation: length, charset, spread; token hashing.
+// Key generation: length, charset, spread; token hashing; password hashing.
 #include "registry/keys.hpp"
 
 #include <gtest/gtest.h>
@@ -58,6 +58,21 @@ TEST(Keys, TokenHashIsDeterministic32BytesAndDiffersPerToken) {
   EXPECT_EQ(token_hash("abc"), token_hash("abc"));
   EXPECT_NE(token_hash("abc"), token_hash("abd"));
   EXPECT_EQ(token_hash("abc").find("abc"), std::string::npos);
+}
+
+TEST(Keys, PasswordHashIsSaltedArgon2idAndMatchesOnlyItsPassword) {
+  const std::string a = hash_password("s3cret-pass"), b = hash_password("s3cret-pass");
+  EXPECT_EQ(a.rfind("$argon2id$", 0), 0u) << a;
+  EXPECT_NE(a, b) << "each hash has its own salt";
+  EXPECT_EQ(a.find("s3cret-pass"), std::string::npos);
+  EXPECT_TRUE(password_matches(a, "s3cret-pass"));
+  EXPECT_TRUE(password_matches(b, "s3cret-pass"));
+  EXPECT_FALSE(password_matches(a, "s3cret-pasS"));
+  EXPECT_FALSE(password_matches(a, ""));
+  EXPECT_FALSE(password_matches("", "s3cret-pass")) << "a damaged hash matches nothing";
+  EXPECT_FALSE(password_matches(a.substr(0, a.size() - 4), "s3cret-pass"));
+  EXPECT_FALSE(password_matches_nobody("s3cret-pass"));
+  EXPECT_FALSE(password_matches_nobody(""));
 }
 
 }  // namespace

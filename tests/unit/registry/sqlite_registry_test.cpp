@@ -64,7 +64,7 @@ TEST_F(SqliteRegistry, ReopenKeepsEverything) {
   ASSERT_TRUE(gd);
   EXPECT_EQ(gd->device_secret, d.device_secret);
   EXPECT_EQ(gd->asset_id, d.asset_id);
-  auto cred = reg_->authenticate(*token);
+  auto cred = reg_->authenticate(*token, 0);
   ASSERT_TRUE(cred);
   EXPECT_EQ(cred->org_id, o);
 }
@@ -129,7 +129,7 @@ TEST_F(SqliteRegistry, TokenAuthenticatesToItsOrgRoleAndName) {
   auto token = reg_->create_api_token(o, "admin", "console");
   ASSERT_TRUE(token);
   EXPECT_EQ(token->size(), kApiTokenLength);
-  auto cred = reg_->authenticate(*token);
+  auto cred = reg_->authenticate(*token, 0);
   ASSERT_TRUE(cred);
   EXPECT_EQ(cred->org_id, o);
   EXPECT_EQ(cred->role, "admin");
@@ -142,11 +142,11 @@ TEST_F(SqliteRegistry, WrongTokensAreRefused) {
   ASSERT_TRUE(token);
   std::string wrong = *token;
   wrong[5] = wrong[5] == 'a' ? 'b' : 'a';
-  EXPECT_FALSE(reg_->authenticate(wrong));
-  EXPECT_FALSE(reg_->authenticate(""));
-  EXPECT_FALSE(reg_->authenticate(token->substr(1)));
-  EXPECT_FALSE(reg_->authenticate(*token + "x"));
-  EXPECT_FALSE(reg_->authenticate(random_key(kApiTokenLength)));
+  EXPECT_FALSE(reg_->authenticate(wrong, 0));
+  EXPECT_FALSE(reg_->authenticate("", 0));
+  EXPECT_FALSE(reg_->authenticate(token->substr(1), 0));
+  EXPECT_FALSE(reg_->authenticate(*token + "x", 0));
+  EXPECT_FALSE(reg_->authenticate(random_key(kApiTokenLength), 0));
 }
 
 TEST_F(SqliteRegistry, EachTokenIsDistinct) {
@@ -155,8 +155,8 @@ TEST_F(SqliteRegistry, EachTokenIsDistinct) {
   auto b = reg_->create_api_token(o, "admin", "a");
   ASSERT_TRUE(a && b);
   EXPECT_NE(*a, *b);
-  EXPECT_TRUE(reg_->authenticate(*a));
-  EXPECT_TRUE(reg_->authenticate(*b));
+  EXPECT_TRUE(reg_->authenticate(*a, 0));
+  EXPECT_TRUE(reg_->authenticate(*b, 0));
 }
 
 TEST_F(SqliteRegistry, TokenIsNeverStoredInClear) {
@@ -169,7 +169,7 @@ TEST_F(SqliteRegistry, TokenIsNeverStoredInClear) {
       EXPECT_EQ(slurp(entry.path().string()).find(*token), std::string::npos) << entry.path();
     reopen();  // closing the last connection checkpoints the WAL into the main file
   }
-  EXPECT_TRUE(reg_->authenticate(*token));
+  EXPECT_TRUE(reg_->authenticate(*token, 0));
 }
 
 TEST_F(SqliteRegistry, TokenNeedsAnExistingOrgAndAValidRole) {

@@ -151,5 +151,64 @@ TEST(Validate, LikePatternEscapesWildcards) {
   EXPECT_EQ(like_pattern(""), "%%");
 }
 
+TEST(Validate, UsernameIsThreeToSixtyFourOfAlnumAndUnderscoreDotAtDash) {
+  EXPECT_FALSE(valid_username(std::string(kMinUsernameLength - 1, 'u')));
+  EXPECT_TRUE(valid_username(std::string(kMinUsernameLength, 'u')));
+  EXPECT_TRUE(valid_username(std::string(kMaxUsernameLength, 'u')));
+  EXPECT_FALSE(valid_username(std::string(kMaxUsernameLength + 1, 'u')));
+  EXPECT_TRUE(valid_username("ops.team_1@acme-co"));
+  for (const std::string& bad : {std::string("a b c"), std::string("a+bc"), std::string("abé"),
+                                 std::string("ab\0c", 4), std::string("abc:")})
+    EXPECT_FALSE(valid_username(bad)) << bad;
+}
+
+TEST(Validate, RolesAreClosedVocabularies) {
+  for (const char* r : {"admin", "viewer"}) EXPECT_TRUE(valid_user_role(r)) << r;
+  for (const char* r : {"system", "full", "read", "", "ADMIN"}) EXPECT_FALSE(valid_user_role(r)) << r;
+  for (const char* r : {"system", "admin", "viewer", "full", "read"}) EXPECT_TRUE(valid_token_role(r)) << r;
+  for (const char* r : {"", "root", "Read", "full "}) EXPECT_FALSE(valid_token_role(r)) << r;
+  for (const char* a : {"full", "read"}) EXPECT_TRUE(valid_app_access(a)) << a;
+  for (const char* a : {"", "write", "FULL"}) EXPECT_FALSE(valid_app_access(a)) << a;
+}
+
+TEST(Validate, AppNameCountsCharactersNotBytes) {
+  EXPECT_FALSE(valid_app_name(""));
+  EXPECT_TRUE(valid_app_name(std::string(kMaxAppNameChars, 'a')));
+  EXPECT_FALSE(valid_app_name(std::string(kMaxAppNameChars + 1, 'a')));
+  std::string four_byte;  // U+20000, a CJK Extension B ideograph: 4 bytes, 1 character
+  for (std::size_t i = 0; i < kMaxAppNameChars; ++i) four_byte += "\xF0\xA0\x80\x80";
+  EXPECT_TRUE(valid_app_name(four_byte));
+  EXPECT_FALSE(valid_app_name(four_byte + "a"));
+  for (const std::string& bad : {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("ab\xE4\xB8"),
+                                 std::string("tab\tname"), std::string("del\x7F"), std::string("c1\xC2\x85")})
+    EXPECT_FALSE(valid_app_name(bad)) << "overlong, surrogate, truncated or control";
+  EXPECT_TRUE(valid_app_name("My App (prod) — 应用"));
+}
+
+TEST(Validate, CommandNeedsAnIdAnOuAKnownTypeAndStateAndNoNegativeTimes) {
+  Command c;
+  c.command_id = 1;
+  c.org_id = "o1";
+  EXPECT_FALSE(check_command(c));
+  auto with = [&](auto change) {
+    Command x = c;
+    change(x);
+    return check_command(x);
+  };
+  EXPECT_EQ(with([](Command& x) { x.command_id = 0; }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.org_id.clear(); }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.type = static_cast<CommandType>(0); }), errc::invalid_argument);
+  EXPECT_FALSE(with([](Command& x) { x.type = CommandType::SetMeasurepoint; }));
+  EXPECT_FALSE(with([](Command& x) { x.type = CommandType::InvokeService; }));
+  EXPECT_EQ(with([](Command& x) { x.type = static_cast<CommandType>(3); }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.state = static_cast<CommandState>(0); }), errc::invalid_argument);
+  EXPECT_FALSE(with([](Command& x) { x.state = CommandState::ResponseTimeout; }));
+  EXPECT_EQ(with([](Command& x) { x.state = static_cast<CommandState>(8); }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.pending_ttl_s = -1; }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.timeout_s = -1; }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.release_time = -1; }), errc::invalid_argument);
+  EXPECT_EQ(with([](Command& x) { x.reply_time = -1; }), errc::invalid_argument);
+}
+
 }  // namespace
 }  // namespace gridhub::registry
