@@ -75,25 +75,9 @@ PageResult<Command> SqliteRegistry::search_commands(std::string_view org, const 
     if (f.start_time != 0) st.bind(7, f.start_time);
     if (f.end_time != 0) st.bind(8, f.end_time);
   };
-  const PageWindow w = page_window(page);
   std::lock_guard lock(db_mutex_);
-  {
-    auto count = db_->prepare("SELECT COUNT(*)" + where);
-    if (!count) return out;
-    bind_filters(*count);
-    auto n = count->scalar(0);
-    if (!n) return out;
-    out.total = *n;
-  }
-  auto st = db_->prepare(std::string("SELECT ")
-                             .append(kCommandColumns)
-                             .append(where)
-                             .append(" ORDER BY create_time DESC, command_id DESC LIMIT ?9 OFFSET ?10"));
-  if (!st) return out;
-  bind_filters(*st);
-  st->bind(9, w.limit).bind(10, w.offset);
-  boost::system::error_code ec;
-  while (st->step(ec)) read_command(*st, out.items.emplace_back());
+  read_search_page(*db_, kCommandColumns, where, "create_time DESC, command_id DESC", 8,
+                   page, bind_filters, read_command, out);
   return out;
 }
 

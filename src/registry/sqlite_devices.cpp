@@ -223,29 +223,13 @@ PageResult<Device> SqliteRegistry::search_devices(std::string_view org, const De
     if (!f.model_id.empty()) st.bind(5, f.model_id);
     if (!f.name_like.empty()) st.bind(6, pattern);
   };
-  const PageWindow w = page_window(page);
   std::lock_guard lock(db_mutex_);
   // Status lives partly in the queue; filtering on it in SQL needs the queue on disk first.
   if (status && !presence_.empty()) {
     if (auto r = drain_presence_locked(); !r) return out;
   }
-  {
-    auto count = db_->prepare("SELECT COUNT(*)" + where);
-    if (!count) return out;
-    bind_filters(*count);
-    auto n = count->scalar(0);
-    if (!n) return out;
-    out.total = *n;
-  }
-  auto st = db_->prepare(std::string("SELECT ")
-                             .append(kDeviceColumns)
-                             .append(where)
-                             .append(" ORDER BY d.create_time DESC, d.asset_id LIMIT ?7 OFFSET ?8"));
-  if (!st) return out;
-  bind_filters(*st);
-  st->bind(7, w.limit).bind(8, w.offset);
-  boost::system::error_code ec;
-  while (st->step(ec)) read_device(*st, out.items.emplace_back());
+  read_search_page(*db_, kDeviceColumns, where, "d.create_time DESC, d.asset_id", 6,
+                   page, bind_filters, read_device, out);
   presence_.apply(out.items);
   return out;
 }

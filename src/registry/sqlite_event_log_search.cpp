@@ -76,26 +76,10 @@ PageResult<Event> SqliteEventLog::search(std::string_view org, const EventFilter
     if (f.start_time != 0) st.bind(7, f.start_time);
     if (f.end_time != 0) st.bind(8, f.end_time);
   };
-  const PageWindow w = page_window(page);
   std::lock_guard lock(read_mutex_);
   ReadSnapshot snapshot(*reader_db_);
-  {
-    auto count = reader_db_->prepare("SELECT COUNT(*)" + where);
-    if (!count) return out;
-    bind_filters(*count);
-    auto n = count->scalar(0);
-    if (!n) return out;
-    out.total = *n;
-  }
-  auto st = reader_db_->prepare(std::string("SELECT ")
-                                    .append(kEventColumns)
-                                    .append(where)
-                                    .append(" ORDER BY timestamp DESC, event_id DESC LIMIT ?9 OFFSET ?10"));
-  if (!st) return out;
-  bind_filters(*st);
-  st->bind(9, w.limit).bind(10, w.offset);
-  boost::system::error_code ec;
-  while (st->step(ec)) read_event(*st, out.items.emplace_back());
+  read_search_page(*reader_db_, kEventColumns, where, "timestamp DESC, event_id DESC", 8,
+                   page, bind_filters, read_event, out);
   return out;
 }
 

@@ -114,26 +114,12 @@ PageResult<ModelRecord> SqliteRegistry::search_models(std::string_view org, std:
   if (id_like.size() > kMaxFilterBytes) return out;
   const std::string& where = id_like.empty() ? kWhereAll : kWhereLike;
   const std::string pattern = like_pattern(id_like);
-  const PageWindow w = page_window(page);
+  auto bind_filters = [&](Statement& st) {
+    st.bind(1, org);
+    if (!id_like.empty()) st.bind(2, pattern);
+  };
   std::lock_guard lock(db_mutex_);
-  {
-    auto count = db_->prepare("SELECT COUNT(*)" + where);
-    if (!count) return out;
-    count->bind(1, org);
-    if (!id_like.empty()) count->bind(2, pattern);
-    auto n = count->scalar(0);
-    if (!n) return out;
-    out.total = *n;
-  }
-  auto st = db_->prepare(std::string("SELECT ")
-                             .append(kModelColumns)
-                             .append(where)
-                             .append(" ORDER BY create_time DESC, model_id LIMIT ?3 OFFSET ?4"));
-  if (!st) return out;
-  st->bind(1, org).bind(3, w.limit).bind(4, w.offset);
-  if (!id_like.empty()) st->bind(2, pattern);
-  boost::system::error_code ec;
-  while (st->step(ec)) read_model(*st, out.items.emplace_back());
+  read_search_page(*db_, kModelColumns, where, "create_time DESC, model_id", 2, page, bind_filters, read_model, out);
   return out;
 }
 

@@ -172,25 +172,9 @@ PageResult<Product> SqliteRegistry::search_products(std::string_view org, const 
     if (!f.model_id.empty()) st.bind(3, f.model_id);
     if (!f.name_like.empty()) st.bind(4, pattern);
   };
-  const PageWindow w = page_window(page);
   std::lock_guard lock(db_mutex_);
-  {
-    auto count = db_->prepare("SELECT COUNT(*)" + where);
-    if (!count) return out;
-    bind_filters(*count);
-    auto n = count->scalar(0);
-    if (!n) return out;
-    out.total = *n;
-  }
-  auto st = db_->prepare(std::string("SELECT ")
-                             .append(kProductColumns)
-                             .append(where)
-                             .append(" ORDER BY create_time DESC, product_key LIMIT ?5 OFFSET ?6"));
-  if (!st) return out;
-  bind_filters(*st);
-  st->bind(5, w.limit).bind(6, w.offset);
-  boost::system::error_code ec;
-  while (st->step(ec)) read_product(*st, out.items.emplace_back());
+  read_search_page(*db_, kProductColumns, where, "create_time DESC, product_key", 4,
+                   page, bind_filters, read_product, out);
   return out;
 }
 

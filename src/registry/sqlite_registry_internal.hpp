@@ -194,6 +194,37 @@ struct PageWindow {
 };
 PageWindow page_window(Page page);
 
+// One page of a search, the same way for every search: COUNT(*) of `from_where` into out.total, then the page's
+// rows (`columns`, ORDER BY `order_by`). `bind(statement)` binds the filters as ?1..?filters; the page's LIMIT and
+// OFFSET take ?filters+1 and ?filters+2. An SQLite failure leaves what was read so far: searches never fail loudly.
+// REQUIRES: the caller holds the lock of `db`.
+template <class T, class Bind, class Read>
+void read_search_page(SqliteDb& db, std::string_view columns, const std::string& from_where,
+                      std::string_view order_by, int filters, Page page, Bind bind, Read read,
+                      PageResult<T>& out) {
+  {
+    auto count = db.prepare("SELECT COUNT(*)" + from_where);
+    if (!count) return;
+    bind(*count);
+    auto n = count->scalar(0);
+    if (!n) return;
+    out.total = *n;
+  }
+  auto st = db.prepare(std::string("SELECT ")
+                           .append(columns)
+                           .append(from_where)
+                           .append(" ORDER BY ")
+                           .append(order_by)
+                           .append(" LIMIT ?" + std::to_string(filters + 1) + " OFFSET ?" +
+                                   std::to_string(filters + 2)));
+  if (!st) return;
+  bind(*st);
+  const PageWindow w = page_window(page);
+  st->bind(filters + 1, w.limit).bind(filters + 2, w.offset);
+  boost::system::error_code ec;
+  while (st->step(ec)) read(*st, out.items.emplace_back());
+}
+
 // Draws keys from `make` until `exists(key)` says false (at most kKeyGenerationAttempts times).
 template <class Make, class Exists>
 boost::system::result<std::string> fresh_key(Make make, Exists exists) {
