@@ -7,13 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "commands/fleet.hpp"
 #include "commands/options.hpp"
 #include "commands/phases.hpp"
+#include "commands/provision.hpp"
 #include "loadgen/device_creator.hpp"
 #include "loadgen/json_line.hpp"
 #include "loadgen/options.hpp"
@@ -24,32 +23,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-struct Admin {
-  std::string org_id, token;
-};
-
-bool read_admin(const std::string& path, Admin& admin, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot open " + path;
-    return false;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::value v = json::parse(ss.str(), ec);
-  const json::object* o = ec ? nullptr : v.if_object();
-  const json::value* org = o ? o->if_contains("orgId") : nullptr;
-  const json::value* token = o ? o->if_contains("token") : nullptr;
-  if (!org || !token || !org->is_string() || !token->is_string()) {
-    error = "cannot read {orgId, token} from " + path;
-    return false;
-  }
-  admin.org_id = org->get_string();
-  admin.token = token->get_string();
-  return true;
-}
 
 bool validate(const CommandBenchOptions& o, std::string& error) {
   if (o.mqtt_port == 0 || o.api_port == 0) error = "--mqtt-port and --api-port are required";
@@ -63,6 +36,11 @@ bool validate(const CommandBenchOptions& o, std::string& error) {
   else if (!(o.duration_s > 0) || o.duration_s > 3600) error = "--duration must be in (0, 3600] seconds";
   else if (!(o.warmup_s >= 0) || o.warmup_s > 600) error = "--warmup must be 0..600 seconds";
   else if (o.threads < 1 || o.threads > 64) error = "--threads must be 1..64";
+  // Device keys are <prefix><n>, n up to 10000: the API takes 4..64 characters of letters, digits, _ - . :
+  else if (o.device_prefix.size() < 3 || o.device_prefix.size() > 59 ||
+           o.device_prefix.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") !=
+               std::string::npos)
+    error = "--device-prefix must be 3..59 characters of letters, digits, _ - . :";
   if (!error.empty()) return false;
   boost::system::error_code ec;
   json::parse(o.input_data, ec);
@@ -148,7 +126,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "command-bench: %s\n", error.c_str());
     return 2;
   }
-  Admin admin;
+  AdminCredential admin;
   if (!read_admin(o.admin_file, admin, error)) {
     std::fprintf(stderr, "command-bench: %s\n", error.c_str());
     return 2;
@@ -160,19 +138,25 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Provisioning through the API, like gridhub_loadgen --create-devices.
+  // Provisioning through the API: a product of its own (named after the device prefix, so that another run
+  // against the same server only needs another prefix), then the devices as gridhub_loadgen creates them.
   std::fprintf(stderr, "command-bench: creating %zu devices through the API\n", o.devices);
+  const auto t_create = Clock::now();
+  std::string product_key = o.product_key;
+  if (product_key.empty() &&
+      !create_product(o.host, o.api_port, admin, o.model_id, "command-bench " + o.device_prefix, product_key, error)) {
+    std::fprintf(stderr, "command-bench: provisioning failed: %s\n", error.c_str());
+    return 2;
+  }
   Options create;
   create.api_host = o.host;
   create.api_port = o.api_port;
   create.admin_file = o.admin_file;
-  create.model_id = o.model_id;
-  create.product_key = o.product_key;
+  create.product_key = product_key;
   create.device_prefix = o.device_prefix;
   create.create_devices = o.devices;
   create.api_connections = 4;
   std::vector<DeviceCredentials> devices;
-  const auto t_create = Clock::now();
   if (!create_devices(create, devices, error)) {
     std::fprintf(stderr, "command-bench: provisioning failed: %s\n", error.c_str());
     return 2;

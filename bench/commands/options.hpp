@@ -13,7 +13,7 @@ struct CommandBenchOptions {
   int server_pid = 0;             // its CPU and RSS are read from /proc when set
   // Provisioning: devices are created through the API with admin.json's bearer token.
   std::string admin_file;         // DIR/admin.json {"orgId","token"}
-  std::string model_id;           // a product of this model is created for the bench devices; or
+  std::string model_id;           // a product of this model, named after device_prefix, is created; or
   std::string product_key;        // an existing product
   std::string device_prefix = "cmdbench-";
   // The call.

@@ -169,6 +169,19 @@ def section(args, r):
              f"{ms(get(par, 'latency_ms', 'p99'))} ms) | "
              f"{verdict(par, rate is not None and rate >= TARGET_CALLS_PER_S)} |")
     w.append("")
+    if par and rate is not None and rate < TARGET_CALLS_PER_S:
+        c = par.get("cpu", {})
+        used = c.get("server_cores", 0) + c.get("bench_cores", 0) + c.get("other_cores", 0)
+        idle = (os.cpu_count() or 2) - used
+        if idle >= 0.3:
+            w.append(f"The parallel phase left {idle:.2f} of the machine's {os.cpu_count()} cores idle while "
+                     f"{num(par.get('connections'))} calls were always in flight: the server was waiting (a lock "
+                     "or I/O), not short of CPU. Where it waits is found with `perf record -e sched:sched_switch "
+                     "--call-graph dwarf -p <server pid>` during the phase.")
+        else:
+            w.append("The parallel phase used the whole machine: the server and the benchmark shared the "
+                     "2 cores, so the rate is bounded by CPU per call (the \"server CPU per call\" column).")
+        w.append("")
     w.append("### Reproducing")
     w.append("")
     w.append("`make bench-commands` (a Release build in `build-bench-cmd/`, then `bench/commands/run.sh`: about a "
