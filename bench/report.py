@@ -35,6 +35,31 @@ COMMANDS_BEGIN = "<!-- bench/commands/run.sh: begin"
 COMMANDS_END = "<!-- bench/commands/run.sh: end -->"
 
 
+def get(d, *path):
+    """d[path[0]][path[1]]..., or None where the path leaves the dicts (results may lack any field)."""
+    for k in path:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def splice(doc, begin_marker, end_marker, new_section, after_marker=None):
+    """Replaces the span between the markers with new_section; without them, puts it after `after_marker` when
+    present, else before '## Raw results', else at the end. Sections other scripts own stay as they are."""
+    b, e = doc.find(begin_marker), doc.find(end_marker)
+    if b != -1 and e != -1 and e > b:
+        return doc[:b] + new_section + doc[e + len(end_marker):]
+    t = doc.find(after_marker) if after_marker else -1
+    if t != -1:
+        t += len(after_marker)
+        return doc[:t] + "\n\n" + new_section + doc[t:]
+    anchor = doc.find("\n## Raw results")
+    if anchor != -1:
+        return doc[:anchor + 1] + new_section + "\n\n" + doc[anchor + 1:]
+    return doc.rstrip("\n") + "\n\n" + new_section + "\n"
+
+
 def marked_section(path, begin_marker, end_marker):
     """The span between two markers in the current report, markers included ("" if none)."""
     try:

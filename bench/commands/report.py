@@ -6,11 +6,12 @@ import importlib.util
 import json
 import os
 
-# The machine line is the MQTT report's (bench/report.py), loaded by path: all three files are called report.py.
+# The machine line is the MQTT report's (bench/report.py), loaded by path: all three files are called report.py (it also holds get and splice).
 _spec = importlib.util.spec_from_file_location("mqtt_report", os.path.join(os.path.dirname(__file__), "..", "report.py"))
 _mqtt_report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_mqtt_report)
 machine = _mqtt_report.machine
+get = _mqtt_report.get
 
 BEGIN = "<!-- bench/commands/run.sh: begin (this section is rewritten by `make bench-commands`) -->"
 END = "<!-- bench/commands/run.sh: end -->"
@@ -33,12 +34,6 @@ def mib(v):
     return "–" if v is None else f"{v / 1048576:.1f} MiB"
 
 
-def get(d, *path):
-    for k in path:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
 
 
 def failures_cell(p):
@@ -197,20 +192,6 @@ def section(args, r):
     return "\n".join(w)
 
 
-def splice(doc, new_section):
-    """Replaces the marked section; without markers, puts it after the time-series section, else before
-    '## Raw results', else at the end."""
-    b, e = doc.find(BEGIN.split(" (")[0]), doc.find(END)
-    if b != -1 and e != -1 and e > b:
-        return doc[:b] + new_section + doc[e + len(END):]
-    t = doc.find(TSDB_END)
-    if t != -1:
-        t += len(TSDB_END)
-        return doc[:t] + "\n\n" + new_section + doc[t:]
-    anchor = doc.find("\n## Raw results")
-    if anchor != -1:
-        return doc[:anchor + 1] + new_section + "\n\n" + doc[anchor + 1:]
-    return doc.rstrip("\n") + "\n\n" + new_section + "\n"
 
 
 def main():
@@ -233,7 +214,7 @@ def main():
     if os.path.exists(args.out):
         with open(args.out) as f:
             doc = f.read()
-    out = splice(doc, section(args, lines[-1]))
+    out = _mqtt_report.splice(doc, BEGIN.split(" (")[0], END, section(args, lines[-1]), after_marker=TSDB_END)
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
         f.write(out if out.endswith("\n") else out + "\n")

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$ROOT/bench/server_banner.sh"
 BUILD=${BUILD:-build-bench-cmd}
 [[ $BUILD = /* ]] || BUILD=$ROOT/$BUILD
 GRIDHUB=${GRIDHUB:-$BUILD/gridhub}
@@ -54,16 +55,7 @@ start_server() {
     --threads "$SERVER_THREADS" --durability "$DURABILITY" --command-delay-ms "$COMMAND_DELAY_MS" \
     --log-level warn >"$log_file" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 200); do
-    if grep -q 'HTTP (API)' "$log_file" 2>/dev/null; then
-      MQTT_PORT=$(sed -n 's|.*MQTT (devices) *tcp://[^:]*:\([0-9]*\).*|\1|p' "$log_file" | head -1)
-      HTTP_PORT=$(sed -n 's|.*HTTP (API) *http://[^:]*:\([0-9]*\).*|\1|p' "$log_file" | head -1)
-      return 0
-    fi
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  log "the server did not start; its log:"; cat "$log_file" >&2; exit 1
+  wait_for_banner "$log_file" "$SERVER_PID"
 }
 
 stop_server() {

@@ -6,11 +6,12 @@ import importlib.util
 import json
 import os
 
-# The machine line is the MQTT report's (bench/report.py), loaded by path: both files are called report.py.
+# The machine line is the MQTT report's (bench/report.py), loaded by path: all three files are called report.py (it also holds get and splice).
 _spec = importlib.util.spec_from_file_location("mqtt_report", os.path.join(os.path.dirname(__file__), "..", "report.py"))
 _mqtt_report = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_mqtt_report)
 machine = _mqtt_report.machine
+get = _mqtt_report.get
 
 BEGIN = "<!-- bench/tsdb/run.sh: begin (this section is rewritten by `make bench-tsdb`) -->"
 END = "<!-- bench/tsdb/run.sh: end -->"
@@ -46,12 +47,6 @@ def bpp(v):
     return "–" if v is None else f"{v:.3f}"
 
 
-def get(d, *path):
-    for p in path:
-        if not isinstance(d, dict) or p not in d:
-            return None
-        d = d[p]
-    return d
 
 
 def median(r, query):
@@ -335,15 +330,6 @@ def section(args, results):
     return "\n".join(w)
 
 
-def splice(doc, new_section):
-    """Replaces the marked section; without markers, inserts it before '## Raw results' (or at the end)."""
-    b, e = doc.find(BEGIN), doc.find(END)
-    if b != -1 and e != -1 and e > b:
-        return doc[:b] + new_section + doc[e + len(END):]
-    anchor = doc.find("\n## Raw results")
-    if anchor != -1:
-        return doc[:anchor + 1] + new_section + "\n\n" + doc[anchor + 1:]
-    return doc.rstrip("\n") + "\n\n" + new_section + "\n"
 
 
 def main():
@@ -369,7 +355,7 @@ def main():
     if os.path.exists(args.out):
         with open(args.out) as f:
             doc = f.read()
-    out = splice(doc, section(args, results))
+    out = _mqtt_report.splice(doc, BEGIN.split(" (")[0], END, section(args, results))
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
         f.write(out if out.endswith("\n") else out + "\n")
