@@ -39,7 +39,7 @@ integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
 # Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-SANITIZED = mqtt net enos model registry tsdb hub api
+SANITIZED = mqtt net enos model pki registry tsdb hub api
 test-sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))

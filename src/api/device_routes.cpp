@@ -263,7 +263,7 @@ ApiResponse device_delete(ApiContext& ctx, const ApiCall& call) {
   if (auto r = ctx.registry.delete_device(call.org_id, d->product_key, d->device_key); !r)
     return error(r.error(), Subject::Device, "device: " + r.error().message());
   // A deleted device must not keep talking on an open connection, nor leave its latest values behind.
-  ctx.hub.kick(d->product_key, d->device_key);
+  ctx.hub.kick(d->product_key, d->device_key, /*deleted=*/true);
   ctx.store.forget_asset(d->asset_id);
   return ok(nullptr);
 }

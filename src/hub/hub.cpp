@@ -90,8 +90,8 @@ bool Hub::is_online(std::string_view pk, std::string_view dk) const {
   return ctx_->directory.find(pk, dk) != nullptr;
 }
 
-void Hub::kick(std::string_view pk, std::string_view dk) {
-  if (auto s = ctx_->directory.find(pk, dk)) s->close_async();
+void Hub::kick(std::string_view pk, std::string_view dk, bool deleted) {
+  if (auto s = ctx_->directory.find(pk, dk)) s->kick_async(std::string(pk), std::string(dk), deleted);
 }
 
 }  // namespace gridhub::hub

@@ -82,8 +82,9 @@ class Hub {
 
   uint16_t mqtt_port() const { return port_; }
   bool is_online(std::string_view pk, std::string_view dk) const;
-  // Closes the device's connection if it has one (disabled or deleted device). Thread-safe.
-  void kick(std::string_view pk, std::string_view dk);
+  // The device was disabled or deleted: closes its connection if it has one; a sub-device is logged out of its
+  // gateway, which is told on its session topics. Thread-safe.
+  void kick(std::string_view pk, std::string_view dk, bool deleted = false);
   const HubStats& stats() const { return ctx_->stats; }
   std::size_t online_count() const { return ctx_->directory.size(); }
   RegistryView& view() { return view_; }

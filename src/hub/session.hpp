@@ -9,16 +9,16 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "enos/topic.hpp"
 #include "hub/handle_login.hpp"
+#include "hub/handler.hpp"
 #include "hub/hub.hpp"
 #include "mqtt/decoder.hpp"
 
 namespace gridhub::hub {
-
-struct Outcome;  // handler.hpp
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -32,6 +32,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_async(std::string topic, std::string payload, uint8_t qos);
   // REQUIRES: on the session's loop.
   void close();
+  // The device (pk, dk) was disabled or deleted: closes the connection when it is this connection's own device;
+  // for a sub-device of this gateway, logs it out and tells the gateway on its session topics
+  // (combine/disable or combine/delete). Thread-safe.
+  void kick_async(std::string pk, std::string dk, bool deleted);
 
  private:
   enum class TimerMode : uint8_t { ConnectTimeout, ConnackDelay, Keepalive, ActivationWindow };
@@ -80,6 +84,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void close_after_write();
   bool owns_topic(std::string_view topic_or_filter) const;
 
+  // --- gateway: sub-devices logged in through this connection (session_gateway.cpp) ---
+  // Marks every sub-device offline and forgets it (the connection closes).
+  void logout_all_sub_devices();
+  void kick(const std::string& pk, const std::string& dk, bool deleted);
+
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer ready_timer_;  // delivery_delay after CONNACK: commands may flow
@@ -98,6 +107,8 @@ class Session : public std::enable_shared_from_this<Session> {
   int write_round_depth_ = 0;
   uint16_t next_packet_id_ = 1;
   uint32_t next_command_id_ = 1;
+  // Sub-devices logged in on this gateway connection, by "productKey/deviceKey" (session_gateway.cpp).
+  std::unordered_map<std::string, DeviceIdentity> sub_devices_;
 };
 
 }  // namespace gridhub::hub

@@ -11,6 +11,8 @@ namespace gridhub::registry {
 // ---
 inline constexpr int64_t kMaxProductsPerOrg = 2000;
 inline constexpr int64_t kMaxDevicesPerProduct = 10000;
+// Sub-devices in one gateway's topology (how many may be online at once is the hub's option).
+inline constexpr int64_t kMaxSubDevicesPerGateway = 2000;
 inline constexpr int64_t kMaxModelsPerOrg = 1000;
 // Storage policy groups (EnOS 2.3+: 5 per OU; 200 models per policy).
 inline constexpr int64_t kMaxStorageGroupsPerOrg = 5;

@@ -1,4 +1,5 @@
-// The registry's records (OU, model, product, device, storage group, API credential, user, app, command) and paging: plain structs, copied
+// The registry's records (OU, model, product, device, storage group, API credential, user, app, command, gateway
+// topology, device certificate) and paging: plain structs, copied
 // freely. Times are epoch milliseconds. JSON fields (i18n names, tags, attributes) are Boost.JSON objects.
 #pragma once
 #include <boost/json/object.hpp>
@@ -140,6 +141,34 @@ struct CommandFilter {
   std::string asset_id, product_key, device_key, tsl_identifier;
   int state = 0;
   int64_t start_time = 0, end_time = 0;
+};
+
+// A sub-device's place in its gateway's topology (spec enos-device-protocol.md §4.6). A sub-device has at most one
+// gateway; gateway and sub-device are in the same OU. Deleting either device deletes the link.
+struct TopologyLink {
+  std::string org_id;
+  std::string gateway_asset_id, gateway_product_key, gateway_device_key;
+  std::string sub_asset_id, sub_product_key, sub_device_key;
+  int64_t create_time = 0;
+};
+
+// An OU's device CA: it issues the certificates of the OU's devices (products with biDirectionalAuth). Created
+// on first use; the key never leaves the registry and the API.
+struct OrgCa {
+  std::string org_id, cert_pem, key_pem;
+  int64_t create_time = 0;
+};
+
+// A device certificate issued by its OU's CA from the device's CSR. The hub accepts a client certificate when
+// its fingerprint is one of these, for the device logging in, not revoked and in date.
+struct DeviceCertificate {
+  std::string cert_sn;      // serial number, lower-case hex without leading zeros
+  std::string org_id, asset_id, product_key, device_key;
+  std::string cert_pem;
+  std::string fingerprint;  // SHA-256 of the DER encoding, lower-case hex
+  int64_t issue_time = 0, not_before = 0, not_after = 0;
+  bool revoked = false;
+  int64_t revoke_time = 0;
 };
 
 // pageNo from 1, size 1..kMaxPageSize. Searches clamp out-of-range values rather than fail: pageNo < 1 reads

@@ -1,5 +1,6 @@
 // The Registry seam: OUs, thing models (stored as opaque JSON text), products, devices with their presence,
-// storage policy groups, API credentials, console users and sessions, applications and commands. SQLite implements it (sqlite_registry.hpp); a server database could later.
+// storage policy groups, API credentials, console users and sessions, applications, commands, gateway topology
+// and device certificates. SQLite implements it (sqlite_registry.hpp); a server database could later.
 #pragma once
 #include <boost/system/result.hpp>
 #include <cstdint>
@@ -154,8 +155,47 @@ class Registry {
   // 1 + the largest command_id ever stored (1 when none).
   virtual int64_t next_command_id() = 0;
 
+  // --- Gateway topology (sqlite_topology.cpp; spec enos-device-protocol.md §4.6) ---
+  // Adds the sub-devices (pk, dk) to the gateway, all or nothing; adding a sub-device the gateway already has is
+  // not an error. errc::not_found (the gateway or a sub-device is not in the OU), invalid_argument (the gateway's
+  // product is not a "Gateway", or a sub-device is the gateway itself), in_use (a sub-device belongs to another
+  // gateway), limit_exceeded (kMaxSubDevicesPerGateway).
+  virtual boost::system::result<void> add_sub_devices(
+      std::string_view org, std::string_view gateway_pk, std::string_view gateway_dk,
+      const std::vector<std::pair<std::string, std::string>>& subs, int64_t now) = 0;
+  // Removes the links; sub-devices that are not the gateway's are ignored. errc::not_found (gateway).
+  virtual boost::system::result<void> remove_sub_devices(
+      std::string_view org, std::string_view gateway_pk, std::string_view gateway_dk,
+      const std::vector<std::pair<std::string, std::string>>& subs) = 0;
+  // The gateway's sub-devices, oldest link first. errc::not_found (gateway).
+  virtual boost::system::result<PageResult<TopologyLink>> list_sub_devices(std::string_view org,
+                                                                           std::string_view gateway_pk,
+                                                                           std::string_view gateway_dk, Page) = 0;
+  // The link of a sub-device to its gateway. errc::not_found (no such device, or it has no gateway).
+  virtual boost::system::result<TopologyLink> get_gateway(std::string_view org, std::string_view sub_pk,
+                                                          std::string_view sub_dk) = 0;
+  virtual std::vector<TopologyLink> all_topology() = 0;  // every OU, for the hub's snapshot
+
+  // --- Device certificates and OU CAs (sqlite_certificates.cpp) ---
+  // Stores the OU's CA unless it already has one: errc::already_exists (get_org_ca then returns the one that
+  // won), errc::org_not_found.
+  virtual boost::system::result<void> put_org_ca(const OrgCa&) = 0;
+  virtual boost::system::result<OrgCa> get_org_ca(std::string_view org) = 0;  // errc::not_found
+  // errc::already_exists (same cert_sn or fingerprint), errc::not_found (no device with that asset_id in org).
+  virtual boost::system::result<void> save_certificate(const DeviceCertificate&) = 0;
+  virtual boost::system::result<DeviceCertificate> get_certificate(std::string_view org,
+                                                                   std::string_view cert_sn) = 0;
+  // Any OU (the hub's login check has only the certificate). errc::not_found.
+  virtual boost::system::result<DeviceCertificate> find_certificate_by_fingerprint(std::string_view fingerprint) = 0;
+  // The device's certificates, newest first.
+  virtual std::vector<DeviceCertificate> list_certificates(std::string_view org, std::string_view pk,
+                                                           std::string_view dk) = 0;
+  // Marks it revoked at `now` (revoking twice keeps the first time). errc::not_found.
+  virtual boost::system::result<DeviceCertificate> revoke_certificate(std::string_view org, std::string_view cert_sn,
+                                                                      int64_t now) = 0;
+
   // Monotonically increasing; moves on every committed change to what the hub's snapshot holds: devices
-  // created, deleted, enabled or disabled, products, models and storage groups (not presence, not device names/attributes/tags).
+  // created, deleted, enabled or disabled, products, models, storage groups and gateway topology (not presence, not device names/attributes/tags).
   // The hub rebuilds its snapshot when it moves.
   virtual uint64_t version() const = 0;
 };

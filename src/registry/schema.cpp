@@ -1,6 +1,7 @@
 // The schema (v1: OUs, models, products, devices, tokens; v2: storage policy groups; v3: commands, console
-// users, sessions, applications) and the migration driver. JSON columns are text; name_search holds every string of an i18n name, one per line, so LIKE
-// searches the names and not the JSON keys. Devices count per product is kept by triggers so the
+// users, sessions, applications; v4: gateway topology, device CAs and certificates) and the migration driver.
+// JSON columns are text; name_search holds every string of an i18n name, one per line, so LIKE searches the
+// names and not the JSON keys. Devices count per product is kept by triggers so the
 // 10,000-device limit check does not scan.
 #include "registry/schema.hpp"
 
@@ -191,8 +192,39 @@ CREATE INDEX apps_org ON apps(org_id, create_time);
 UPDATE api_tokens SET role = 'system' WHERE name = 'admin.json';
 )sql";
 
+// v4: gateway topology, the OUs' device CAs and device certificates. Links and certificates belong to devices
+// (asset_id) and go with them. A sub-device has one gateway (the primary key).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE topology (
+  sub_asset_id TEXT PRIMARY KEY REFERENCES devices(asset_id) ON DELETE CASCADE,
+  gateway_asset_id TEXT NOT NULL REFERENCES devices(asset_id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  create_time INTEGER NOT NULL
+);
+CREATE INDEX topology_gateway ON topology(gateway_asset_id, create_time);
+CREATE TABLE org_cas (
+  org_id TEXT PRIMARY KEY REFERENCES orgs(org_id),
+  cert_pem TEXT NOT NULL,
+  key_pem TEXT NOT NULL,
+  create_time INTEGER NOT NULL
+);
+CREATE TABLE certificates (
+  cert_sn TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  asset_id TEXT NOT NULL REFERENCES devices(asset_id) ON DELETE CASCADE,
+  cert_pem TEXT NOT NULL,
+  issue_time INTEGER NOT NULL,
+  not_before INTEGER NOT NULL,
+  not_after INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  revoke_time INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX certificates_device ON certificates(asset_id, issue_time);
+)sql";
+
 // Migrations[i] takes version i to i + 1 (index 0 creates the schema).
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

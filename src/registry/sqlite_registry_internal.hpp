@@ -1,6 +1,7 @@
 // SqliteRegistry, the SQLite implementation of Registry. Its methods live in sqlite_registry.cpp (OUs, open,
 // tokens), sqlite_models.cpp, sqlite_products.cpp, sqlite_devices.cpp, sqlite_presence.cpp,
-// sqlite_storage_groups.cpp, sqlite_access.cpp (users, sessions, apps) and sqlite_commands.cpp.
+// sqlite_storage_groups.cpp, sqlite_access.cpp (users, sessions, apps), sqlite_commands.cpp, sqlite_topology.cpp
+// and sqlite_certificates.cpp.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -105,6 +106,29 @@ class SqliteRegistry final : public Registry {
   PageResult<Command> search_commands(std::string_view org, const CommandFilter&, Page) override;
   std::vector<Command> open_commands() override;
   int64_t next_command_id() override;
+
+  boost::system::result<void> add_sub_devices(std::string_view org, std::string_view gateway_pk,
+                                              std::string_view gateway_dk,
+                                              const std::vector<std::pair<std::string, std::string>>& subs,
+                                              int64_t now) override;
+  boost::system::result<void> remove_sub_devices(std::string_view org, std::string_view gateway_pk,
+                                                 std::string_view gateway_dk,
+                                                 const std::vector<std::pair<std::string, std::string>>& subs) override;
+  boost::system::result<PageResult<TopologyLink>> list_sub_devices(std::string_view org, std::string_view gateway_pk,
+                                                                   std::string_view gateway_dk, Page) override;
+  boost::system::result<TopologyLink> get_gateway(std::string_view org, std::string_view sub_pk,
+                                                  std::string_view sub_dk) override;
+  std::vector<TopologyLink> all_topology() override;
+
+  boost::system::result<void> put_org_ca(const OrgCa&) override;
+  boost::system::result<OrgCa> get_org_ca(std::string_view org) override;
+  boost::system::result<void> save_certificate(const DeviceCertificate&) override;
+  boost::system::result<DeviceCertificate> get_certificate(std::string_view org, std::string_view cert_sn) override;
+  boost::system::result<DeviceCertificate> find_certificate_by_fingerprint(std::string_view fingerprint) override;
+  std::vector<DeviceCertificate> list_certificates(std::string_view org, std::string_view pk,
+                                                   std::string_view dk) override;
+  boost::system::result<DeviceCertificate> revoke_certificate(std::string_view org, std::string_view cert_sn,
+                                                              int64_t now) override;
 
   uint64_t version() const override { return version_.load(std::memory_order_acquire); }
 

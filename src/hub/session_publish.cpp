@@ -1,0 +1,175 @@
+// Upstream PUBLISH, SUBSCRIBE and UNSUBSCRIBE of a logged-in device: the topic ACL, dispatch to the topic handlers,
+// replies to downstream commands, and acknowledging only what is durable.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include "enos/codes.hpp"
+#include "enos/envelope.hpp"
+#include "enos/topic.hpp"
+#include "hub/handler.hpp"
+#include "hub/session.hpp"
+#include "mqtt/encoder.hpp"
+#include "mqtt/topic_filter.hpp"
+
+namespace gridhub::hub {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+// --- upstream messages ---------------------------------------------------------------------------------------
+
+bool Session::owns_topic(std::string_view t) const {
+  const auto& d = login_.device;
+  switch (login_.kind) {
+    case LoginKind::Device:
+    case LoginKind::DynamicActivation:
+      return enos::in_device_namespace(t, d.product_key, d.device_key);
+    case LoginKind::Integration:
+      return enos::in_integration_namespace(t, d.product_key);
+  }
+  return false;
+}
+
+void Session::handle(mqtt::Publish& p) {
+  ctx_.stats.messages_in.fetch_add(1, std::memory_order_relaxed);
+  const uint8_t qos = p.qos;
+  const uint16_t packet_id = p.packet_id;
+  auto topic = enos::parse_topic(p.topic);
+
+  if (login_.kind == LoginKind::DynamicActivation) {
+    puback(qos, packet_id);
+    if (topic && topic->kind == enos::TopicKind::ActivateInfoReply) close_after_write();
+    return;
+  }
+  // Replies to downstream commands go to the command center, which matches them to the command by id. They are
+  // never answered (a reply to a reply would loop).
+  if (topic && owns_topic(p.topic) && p.topic.ends_with("_reply")) {
+    puback(qos, packet_id);
+    if (login_.kind == LoginKind::Device) route_command_reply(*topic, p.payload);
+    return;
+  }
+
+  auto request = enos::parse_request(p.payload);
+  const std::string_view id = request ? std::string_view(request->id) : std::string_view();
+  if (!topic || !owns_topic(p.topic)) {
+    puback(qos, packet_id);
+    return reply(p.topic, id, enos::kTopicNotAllowed, "topic not allowed for this device", "null", qos);
+  }
+  if (!request) {
+    puback(qos, packet_id);
+    return reply(p.topic, id, enos::to_return_code(request.error()), request.error().message(), "null", qos);
+  }
+  Handler handler = login_.kind == LoginKind::Device ? find_handler(topic->kind) : nullptr;
+  if (!handler) {
+    puback(qos, packet_id);
+    return reply(p.topic, id, enos::kTopicNotAllowed, "unsupported topic", "null", qos);
+  }
+
+  auto snapshot = ctx_.view.current();
+  HandlerContext hctx{login_.device, *snapshot, snapshot->find_product(login_.device.product_key), ctx_.registry,
+                      ctx_.store, now_ms()};
+  Outcome outcome = handler(hctx, *topic, *request);
+  if (outcome.samples.empty() && outcome.events.empty()) {
+    puback(qos, packet_id);
+    return reply(p.topic, id, outcome.code, outcome.message, outcome.data, qos);
+  }
+  persist_then_reply(std::move(p.topic), id, qos, packet_id, std::move(outcome));
+}
+
+void Session::route_command_reply(const enos::Topic& topic, std::string_view payload) {
+  switch (topic.kind) {
+    case enos::TopicKind::ServiceInvocationReply:
+    case enos::TopicKind::MeasurepointSetReply:
+    case enos::TopicKind::MeasurepointGetReply:
+      break;
+    default:
+      return;  // replies to messages the hub does not track (activation, OTA...)
+  }
+  auto reply = enos::parse_reply(payload);
+  if (!reply) {
+    spdlog::debug("device {}/{}: unreadable command reply: {}", login_.device.product_key, login_.device.device_key,
+                  reply.error().message());
+    return;
+  }
+  const std::string data = boost::json::serialize(reply->data);
+  ctx_.commands.on_reply(topic.product_key, topic.device_key, topic.kind, reply->id, reply->code, reply->message,
+                         data);
+}
+
+// Acknowledge only what is durable: the PUBACK and the reply leave when the store (samples) or the event log
+// (events) has the data. Both complete on their writer thread; the answer is posted back to this loop.
+void Session::persist_then_reply(std::string topic, std::string_view id, uint8_t qos, uint16_t packet_id,
+                                 Outcome&& outcome) {
+  ++inflight_;
+  DurableReply r{std::move(topic), std::string(id), std::move(outcome.data), qos, packet_id, 0, "samples",
+                 &ctx_.stats.samples_stored};
+  const bool events = outcome.samples.empty();
+  if (events) {
+    r.count = outcome.events.size();
+    r.what = "events";
+    r.stored = &ctx_.stats.events_stored;
+  } else {
+    r.count = outcome.samples.size();
+  }
+  auto done = [self = shared_from_this(), r = std::move(r)](std::error_code ec) mutable {  // called once
+    auto executor = self->socket_.get_executor();
+    asio::post(executor, [self = std::move(self), r = std::move(r), ec] { self->on_durable(r, ec); });
+  };
+  if (events) ctx_.events.append(std::move(outcome.events), std::move(done));
+  else ctx_.store.append(std::move(outcome.samples), std::move(done));
+}
+
+void Session::on_durable(const DurableReply& r, std::error_code ec) {
+  --inflight_;
+  if (closed_) return;
+  {
+    WriteRound round(*this);
+    if (ec) {
+      spdlog::error("{} {} of {}/{} not stored: {}", r.count, r.what, login_.device.product_key,
+                    login_.device.device_key, ec.message());
+      reply(r.topic, r.id, enos::kInternalError, "data not stored", "null", r.qos);
+    } else {
+      r.stored->fetch_add(r.count, std::memory_order_relaxed);
+      puback(r.qos, r.packet_id);
+      reply(r.topic, r.id, enos::kSuccess, "", r.data, r.qos);
+    }
+  }
+  if (paused_ && inflight_ < kMaxInflightRequests) {
+    paused_ = false;
+    {
+      WriteRound round(*this);
+      process_packets();
+    }
+    do_wait_read();
+  }
+}
+
+void Session::handle(mqtt::Subscribe& p) {
+  // Devices get replies and commands without subscribing (spec §1.7); a subscription inside the device's own
+  // namespace is granted (QoS <= 1) so that clients that insist on subscribing are content.
+  mqtt::Suback ack{p.packet_id, {}};
+  for (const auto& [filter, qos] : p.filters)
+    ack.return_codes.push_back(mqtt::valid_topic_filter(filter) && owns_topic(filter)
+                                   ? static_cast<uint8_t>(std::min<uint8_t>(qos, 1))
+                                   : uint8_t{0x80});
+  std::string out;
+  mqtt::encode(ack, out);
+  send(out);
+}
+
+void Session::handle(mqtt::Unsubscribe& p) {
+  std::string out;
+  mqtt::encode(mqtt::Unsuback{p.packet_id}, out);
+  send(out);
+}
+
+}  // namespace gridhub::hub
