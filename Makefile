@@ -9,9 +9,9 @@ DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev \
   libzstd-dev libgtest-dev libgmock-dev \
-  python3 python3-paho-mqtt mosquitto mosquitto-clients
+  python3 python3-paho-mqtt python3-cryptography mosquitto mosquitto-clients
 
-.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands
+.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands bench-gateway
 
 all: build
 
@@ -33,21 +33,25 @@ test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api)\.'
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api|sdk)\.'
 
 integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
 # Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-SANITIZED = mqtt net enos model pki registry tsdb hub api
+SANITIZED = mqtt net enos model pki registry tsdb hub api sdk
 test-sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api)\.'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api|sdk)\.'
 
-# Start Gridhub with the smart-battery lab provisioned, on embedded defaults.
+# Start Gridhub with the smart-battery lab provisioned, on embedded defaults, and the lab's device program
+# (build/smart_battery, on the C++ device SDK) posting to it: live data with one command. Ctrl-C stops both.
 run: deps build
-	$(BUILD)/gridhub serve --data-dir $(DATA_DIR) --demo
+	@$(BUILD)/gridhub serve --data-dir $(DATA_DIR) --demo & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server' EXIT INT TERM; \
+	for i in $$(seq 100); do [ -f $(DATA_DIR)/demo.json ] && break; sleep 0.1; done; \
+	$(BUILD)/smart_battery --demo-file $(DATA_DIR)/demo.json --url tcp://127.0.0.1:11883 --wait 30
 
 bench: deps build
 	bench/run.sh
@@ -70,3 +74,20 @@ bench-commands: deps
 	cmake -S . -B $(CMD_BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
 	cmake --build $(CMD_BENCH_BUILD) -j $(JOBS) --target gridhub gridhub_command_bench
 	BUILD=$(CMD_BENCH_BUILD) bench/commands/run.sh
+
+# One gateway with 200 sub-devices posting batches (about half a minute; rewrites the "Gateway" section of
+# docs/benchmarks.md).
+bench-gateway: deps
+	cmake -S . -B $(CMD_BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(CMD_BENCH_BUILD) -j $(JOBS) --target gridhub
+	GRIDHUB_BIN=$(CURDIR)/$(CMD_BENCH_BUILD)/gridhub GRIDHUB_SOURCE_DIR=$(CURDIR) /usr/bin/python3 bench/gateway/gateway_bench.py --write-docs
+
+# TLS connections (1,000 devices connecting at once over TLS and over plain TCP: handshakes/s, logins/s, server
+# memory per connection; about half a minute; rewrites the "TLS connections" section of docs/benchmarks.md).
+# A Release build of its own, in build-bench-tls/.
+.PHONY: bench-tls
+TLS_BENCH_BUILD ?= build-bench-tls
+bench-tls: deps
+	cmake -S . -B $(TLS_BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(TLS_BENCH_BUILD) -j $(JOBS) --target gridhub
+	BUILD=$(TLS_BENCH_BUILD) bench/tls/run.sh

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   serve->add_option("--login-failures-per-address", config.login_failures_per_address,
                     "failed logins from one address before it is throttled")
       ->capture_default_str();
+  serve->add_option("--max-sub-devices", config.max_sub_devices,
+                    "sub-devices one gateway connection may have logged in at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 100000u));
   serve->add_flag("--demo", config.demo, "provision the smart-battery lab");
   gridhub::cli::add_commands(app);
 

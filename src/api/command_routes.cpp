@@ -8,6 +8,7 @@
 #include <map>
 
 #include "api/device_lookup.hpp"
+#include "enos/base64.hpp"
 #include "api/envelope.hpp"
 #include "api/expression.hpp"
 #include "api/json_fields.hpp"
@@ -312,6 +313,34 @@ ApiResponse command_cancel(ApiContext& ctx, const ApiCall& call) {
   boost::json::array ids;
   for (const auto& c : *canceled) ids.push_back(boost::json::string(std::to_string(c.command_id)));
   return ok(boost::json::object{{"commandIds", std::move(ids)}});
+}
+
+// Raw pass-through down (spec §4.2 down_raw) for a Custom-format device: body {"payload": base64}; the device's
+// down_raw_reply bytes come back as data.replyPayload (base64). 11900 offline, 11915 no reply within timeout.
+void command_send_raw(ApiContext& ctx, const ApiCall& call, ResponseCallback done) {
+  Target target;
+  if (auto refused = find_target(ctx, call, target)) return done(std::move(*refused));
+  if (target.product->product.data_format != "Custom")
+    return done(error(errc::invalid_param, "raw data goes only to devices of products whose data format is Custom"));
+  std::string message;
+  int timeout_s = kDefaultCommandTimeoutSeconds;
+  if (!query_int(call.query, "timeout", kMinCommandTimeoutSeconds, kMaxCommandTimeoutSeconds, timeout_s, message))
+    return done(error(errc::invalid_param, message));
+  boost::json::object body;
+  if (!parse_body_object(call.request.body, body, message)) return done(error(errc::invalid_param, message));
+  const auto* payload = body.if_contains("payload");
+  std::optional<std::string> bytes;
+  if (payload && payload->is_string()) bytes = enos::base64_decode(payload->get_string());
+  if (!bytes) return done(error(errc::invalid_param, "payload must be the raw bytes in base64"));
+  auto shared = std::make_shared<ResponseCallback>(std::move(done));
+  const bool sent = ctx.hub.raw().send(
+      target.device.product_key, target.device.device_key, std::move(*bytes), std::chrono::seconds(timeout_s),
+      [shared](std::optional<std::string> reply) {
+        if (!reply) return (*shared)(service_answer(11915, "the device did not answer in time", nullptr));
+        (*shared)(ok(boost::json::object{{"replyPayload", enos::base64_encode(*reply)}}));
+      });
+  if (!sent)
+    (*shared)(service_answer(11900, "the device is offline, or has too many raw requests waiting", nullptr));
 }
 
 }  // namespace gridhub::api

@@ -260,10 +260,14 @@ ApiResponse device_delete(ApiContext& ctx, const ApiCall& call) {
   std::string message;
   auto d = find_device(ctx, call, message);
   if (!d) return error(d.error(), Subject::Device, message);
+  auto gateway = ctx.registry.get_gateway(call.org_id, d->product_key, d->device_key);  // the link goes with it
   if (auto r = ctx.registry.delete_device(call.org_id, d->product_key, d->device_key); !r)
     return error(r.error(), Subject::Device, "device: " + r.error().message());
-  // A deleted device must not keep talking on an open connection, nor leave its latest values behind.
-  ctx.hub.kick(d->product_key, d->device_key, /*deleted=*/true);
+  // A deleted device must not keep talking on an open connection, nor leave its latest values behind; its
+  // gateway hears of it (spec §4.2 combine/delete).
+  if (gateway) ctx.hub.notify_gateway(gateway->gateway_product_key, gateway->gateway_device_key, "delete",
+                                      d->product_key, d->device_key);
+  ctx.hub.kick(d->product_key, d->device_key);
   ctx.store.forget_asset(d->asset_id);
   return ok(nullptr);
 }
@@ -275,6 +279,11 @@ ApiResponse set_enabled(ApiContext& ctx, const ApiCall& call, bool enabled) {
   if (!d) return error(d.error(), Subject::Device, message);
   if (auto r = ctx.registry.set_device_enabled(call.org_id, d->product_key, d->device_key, enabled, ctx.now_ms()); !r)
     return error(r.error(), Subject::Device, "device: " + r.error().message());
+  // A sub-device's gateway hears of it (spec §4.2 combine/enable, combine/disable), before the kick logs the
+  // sub-device out of it.
+  if (auto gateway = ctx.registry.get_gateway(call.org_id, d->product_key, d->device_key))
+    ctx.hub.notify_gateway(gateway->gateway_product_key, gateway->gateway_device_key, enabled ? "enable" : "disable",
+                           d->product_key, d->device_key);
   if (!enabled) ctx.hub.kick(d->product_key, d->device_key);
   return ok(nullptr);
 }

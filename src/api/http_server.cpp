@@ -5,6 +5,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "api/http_session.hpp"
@@ -16,16 +17,18 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 struct HttpServer::Loop {
-  Loop(asio::io_context& io, ApiContext& ctx)
-      : acceptor(io), retry(io), sessions(std::make_shared<SessionSet>(ctx)) {}
+  Loop(asio::io_context& io, ApiContext& ctx, std::shared_ptr<asio::ssl::context> tls)
+      : acceptor(io), retry(io), sessions(std::make_shared<SessionSet>(ctx)), tls(std::move(tls)) {}
   tcp::acceptor acceptor;
   asio::steady_timer retry;  // after an accept error such as EMFILE
   std::shared_ptr<SessionSet> sessions;
+  std::shared_ptr<asio::ssl::context> tls;  // null: plain HTTP
   std::atomic<bool> stopped{false};
 };
 
-HttpServer::HttpServer(std::vector<asio::io_context*> loops, ApiContext& ctx, std::string bind, uint16_t port)
-    : io_(std::move(loops)), ctx_(ctx), bind_(std::move(bind)), port_(port) {}
+HttpServer::HttpServer(std::vector<asio::io_context*> loops, ApiContext& ctx, std::string bind, uint16_t port,
+                       std::shared_ptr<asio::ssl::context> tls)
+    : io_(std::move(loops)), ctx_(ctx), bind_(std::move(bind)), port_(port), tls_(std::move(tls)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -35,7 +38,7 @@ std::error_code HttpServer::start() {
   if (ec) return std::make_error_code(std::errc::invalid_argument);
   uint16_t port = port_;
   for (auto* io : io_) {
-    auto loop = std::make_shared<Loop>(*io, ctx_);
+    auto loop = std::make_shared<Loop>(*io, ctx_, tls_);
     if (auto e = net::listen_shared(loop->acceptor, tcp::endpoint(address, port))) return e;
     port = loop->acceptor.local_endpoint().port();  // port 0: the others join the port the first one got
     loops_.push_back(std::move(loop));
@@ -60,7 +63,7 @@ void HttpServer::do_accept(const std::shared_ptr<Loop>& loop) {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small JSON answers must not wait for Nagle
-    std::make_shared<HttpSession>(std::move(socket), loop->sessions)->start();
+    std::make_shared<HttpSession>(std::move(socket), loop->sessions, loop->tls.get())->start();
     do_accept(loop);
   });
 }

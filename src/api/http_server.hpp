@@ -9,6 +9,10 @@
 #include <system_error>
 #include <vector>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace gridhub::api {
 
 struct ApiContext;
@@ -16,7 +20,9 @@ struct ApiContext;
 // start() and port() from the owning thread; stop() from any thread.
 class HttpServer {
  public:
-  HttpServer(std::vector<boost::asio::io_context*> loops, ApiContext& ctx, std::string bind, uint16_t port);
+  // `tls`: serve HTTPS with it (every connection starts with a TLS handshake); null: plain HTTP.
+  HttpServer(std::vector<boost::asio::io_context*> loops, ApiContext& ctx, std::string bind, uint16_t port,
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -26,6 +32,7 @@ class HttpServer {
   // Stops accepting and closes every session, each on its own loop (posted). Idempotent.
   void stop();
   uint16_t port() const { return port_; }
+  bool tls() const { return tls_ != nullptr; }
 
  private:
   struct Loop;
@@ -35,6 +42,7 @@ class HttpServer {
   ApiContext& ctx_;
   std::string bind_;
   uint16_t port_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   // Shared with pending accepts and sessions, which may outlive this object at shutdown.
   std::vector<std::shared_ptr<Loop>> loops_;
   std::atomic<bool> stopped_{false};

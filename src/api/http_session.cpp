@@ -7,6 +7,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -24,14 +25,34 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 
-HttpSession::HttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set)
+HttpSession::HttpSession(asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set, asio::ssl::context* tls)
     : stream_(std::move(socket)), set_(std::move(set)) {
+  if (tls) tls_ = std::make_unique<TlsStream>(stream_, *tls);
   set_->live.insert(this);
 }
 
 HttpSession::~HttpSession() { set_->live.erase(this); }
 
-void HttpSession::start() { do_read(); }
+template <class F>
+void HttpSession::with_stream(F&& f) {
+  if (tls_) f(*tls_);
+  else f(stream_);
+}
+
+void HttpSession::start() {
+  if (!tls_) return do_read();
+  stream_.expires_after(kRequestTimeout);  // a client stalling in the handshake is closed like a slow request
+  tls_->async_handshake(asio::ssl::stream_base::server,
+                        beast::bind_front_handler(&HttpSession::on_handshake, shared_from_this()));
+}
+
+void HttpSession::on_handshake(beast::error_code ec) {
+  if (ec) {
+    spdlog::debug("HTTPS handshake failed: {}", ec.message());
+    return close();
+  }
+  do_read();
+}
 
 void HttpSession::close() {
   closing_ = true;
@@ -48,8 +69,10 @@ void HttpSession::do_read() {
   parser_->header_limit(kMaxHeaderBytes);
   stream_.expires_after(kRequestTimeout);
   reading_ = true;
-  http::async_read_header(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
+  with_stream([&](auto& s) {
+    http::async_read_header(s, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_read_header, shared_from_this()));
+  });
 }
 
 void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
@@ -59,10 +82,12 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
   const auto& req = parser_->get();
   if (!parser_->is_done() && queue_.empty() && boost::beast::iequals(req[http::field::expect], "100-continue")) {
     continue_.emplace(http::status::continue_, req.version());
-    http::async_write(stream_, *continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
-      self->continue_.reset();
-      if (wec) return self->on_read(wec, 0);
-      self->do_read_body();
+    with_stream([&](auto& s) {
+      http::async_write(s, *continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
+        self->continue_.reset();
+        if (wec) return self->on_read(wec, 0);
+        self->do_read_body();
+      });
     });
     return;
   }
@@ -70,7 +95,9 @@ void HttpSession::on_read_header(beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::do_read_body() {
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  with_stream([&](auto& s) {
+    http::async_read(s, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  });
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
@@ -158,8 +185,10 @@ void HttpSession::queue(Response res) {
 void HttpSession::do_write() {
   stream_.expires_after(kRequestTimeout);
   const bool close_after = !queue_.front().keep_alive();
-  http::async_write(stream_, queue_.front(),
-                    beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
+  with_stream([&](auto& s) {
+    http::async_write(s, queue_.front(),
+                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close_after));
+  });
 }
 
 void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) {
@@ -184,12 +213,14 @@ void HttpSession::on_write(bool close_after, beast::error_code ec, std::size_t) 
 void HttpSession::do_linger() {
   // Closing with unread bytes makes the kernel send RST, which can destroy the answer in flight (a client still
   // sending a refused body would see "connection reset", not our 413). Read and drop until the peer closes.
-  stream_.async_read_some(buffer_.prepare(kLingerChunkBytes),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->lingered_ += n;
-                            if (ec || self->lingered_ > kMaxLingerBytes) return self->close();
-                            self->do_linger();
-                          });
+  with_stream([&](auto& s) {
+    s.async_read_some(buffer_.prepare(kLingerChunkBytes),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                        self->lingered_ += n;
+                        if (ec || self->lingered_ > kMaxLingerBytes) return self->close();
+                        self->do_linger();
+                      });
+  });
 }
 
 }  // namespace gridhub::api

@@ -1,7 +1,8 @@
 // One HTTP/1.1 connection in Beast's shape: a fresh parser per request (body and header limits), a 30 s
 // timeout, keep-alive, Expect: 100-continue, and at most kMaxQueuedResponses responses waiting to be written
 // before it stops reading (backpressure). Requests are answered asynchronously (handle_request_async): the
-// next request is read only once the current one is answered, so responses leave in request order.
+// next request is read only once the current one is answered, so responses leave in request order. Over HTTPS
+// the same session runs on a TLS stream over the TCP stream, after a handshake under the same timeout.
 #pragma once
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -16,6 +17,12 @@
 #include <unordered_set>
 
 #include "api/router.hpp"
+
+namespace boost::asio::ssl {
+class context;
+template <typename Stream>
+class stream;
+}  // namespace boost::asio::ssl
 
 namespace gridhub::api {
 
@@ -33,7 +40,9 @@ struct SessionSet {
 // Lives on one io_context (its thread) for its whole life; kept alive by its pending operations.
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set);
+  // `tls`: HTTPS (the session starts with the server handshake); null: plain HTTP.
+  HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<SessionSet> set,
+              boost::asio::ssl::context* tls = nullptr);
   ~HttpSession();
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
@@ -46,6 +55,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
+  // Calls f(stream) with the stream requests and responses travel on: the TLS stream or the TCP stream.
+  template <class F>
+  void with_stream(F&& f);
+  void on_handshake(boost::beast::error_code ec);
   void do_read();
   void on_read_header(boost::beast::error_code ec, std::size_t n);
   void do_read_body();
@@ -60,7 +73,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // After the last response: half-closed, drains what the peer still sends, then closes.
   void do_linger();
 
-  boost::beast::tcp_stream stream_;
+  using TlsStream = boost::asio::ssl::stream<boost::beast::tcp_stream&>;
+  boost::beast::tcp_stream stream_;  // the TCP connection; its timer bounds every read and write (TLS too)
+  std::unique_ptr<TlsStream> tls_;   // HTTPS only
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   std::deque<Response> queue_;  // front() is being written

@@ -42,6 +42,8 @@ constexpr std::string_view kStorageGroups = "/tsdb-policy/v2.1/storage-groups";
 constexpr std::string_view kPolicies = "/tsdb-policy/v2.1/policies";
 constexpr std::string_view kCommands = "/connect-service/v2.1/commands";
 constexpr std::string_view kEvents = "/connect-service/v2.1/events";
+constexpr std::string_view kDeviceTopos = "/connect-service/v2.1/device-topos";
+constexpr std::string_view kCertificates = "/connect-service/v2.1/certificates";
 constexpr std::string_view kSessions = "/iam-service/v2.1/sessions";
 constexpr std::string_view kUsers = "/iam-service/v2.1/users";
 constexpr std::string_view kApps = "/iam-service/v2.1/apps";
@@ -92,8 +94,17 @@ constexpr Route kRoutes[] = {
     {kCommands, "get", "GET", Access::Read, command_get},
     {kCommands, "search", "POST", Access::Read, command_search},
     {kCommands, "cancel", "POST", Access::Write, command_cancel},
+    {kCommands, "sendRaw", "POST", Access::Write, nullptr, command_send_raw},
     {kEvents, "search", "POST", Access::Read, event_search},
     {kEvents, "get", "GET", Access::Read, event_get},
+    {kDeviceTopos, "addSubDevice", "POST", Access::Write, topology_add_sub_devices},
+    {kDeviceTopos, "removeSubDevice", "POST", Access::Write, topology_remove_sub_devices},
+    {kDeviceTopos, "searchSubDevice", "POST", Access::Read, topology_search_sub_devices},
+    {kDeviceTopos, "getGateway", "GET", Access::Read, topology_get_gateway},
+    {kCertificates, "apply", "POST", Access::Write, certificate_apply},
+    {kCertificates, "renew", "POST", Access::Write, certificate_renew},
+    {kCertificates, "revoke", "POST", Access::Write, certificate_revoke},
+    {kCertificates, "list", "GET", Access::Read, certificate_list},
     // EnOS's token service takes no action= (the path is the call) and no credential.
     {"/apim-token-service/v2.0/token/get", "", "POST", Access::Public, nullptr, token_get},
     {"/apim-token-service/v2.0/token/refresh", "", "POST", Access::Public, token_refresh},

@@ -68,10 +68,23 @@ void command_set_measurepoint(ApiContext&, const ApiCall&, ResponseCallback);
 ApiResponse command_get(ApiContext&, const ApiCall&);
 ApiResponse command_search(ApiContext&, const ApiCall&);
 ApiResponse command_cancel(ApiContext&, const ApiCall&);
+void command_send_raw(ApiContext&, const ApiCall&, ResponseCallback);
 
 // event_routes.cpp: /connect-service/v2.1/events
 ApiResponse event_search(ApiContext&, const ApiCall&);
 ApiResponse event_get(ApiContext&, const ApiCall&);
+
+// topology_routes.cpp: /connect-service/v2.1/device-topos (a gateway's sub-devices)
+ApiResponse topology_add_sub_devices(ApiContext&, const ApiCall&);
+ApiResponse topology_remove_sub_devices(ApiContext&, const ApiCall&);
+ApiResponse topology_search_sub_devices(ApiContext&, const ApiCall&);
+ApiResponse topology_get_gateway(ApiContext&, const ApiCall&);
+
+// certificate_routes.cpp: /connect-service/v2.1/certificates (device certificates issued by the OU's CA)
+ApiResponse certificate_apply(ApiContext&, const ApiCall&);
+ApiResponse certificate_renew(ApiContext&, const ApiCall&);
+ApiResponse certificate_revoke(ApiContext&, const ApiCall&);
+ApiResponse certificate_list(ApiContext&, const ApiCall&);
 
 // apim_token_service.cpp: /apim-token-service/v2.0/token/get and /refresh (public: the EnOS token flow)
 void token_get(ApiContext&, const ApiCall&, ResponseCallback);

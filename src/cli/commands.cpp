@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/http_client.hpp"
+#include "cli/simulate.hpp"
 
 namespace gridhub::cli {
 
@@ -225,9 +226,11 @@ void add_commands(CLI::App& app) {
     add_device_address(cmd);
   }
   add_access_commands(app);
+  add_simulate_command(app);
 }
 
 int run_selected() {
+  if (int rc = run_simulate(); rc >= 0) return rc;
   auto& s = state();
   return s.selected ? s.selected() : -1;
 }

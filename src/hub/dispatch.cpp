@@ -28,6 +28,14 @@ Handler find_handler(enos::TopicKind kind) {
       return handle_tag_delete;
     case K::TslTemplateGet:
       return handle_tsl_template_get;
+    case K::TopoAdd:
+      return handle_topo_add;
+    case K::TopoDelete:
+      return handle_topo_delete;
+    case K::TopoGet:
+      return handle_topo_get;
+    case K::DeviceRegister:
+      return handle_device_register;
     default:
       return nullptr;
   }

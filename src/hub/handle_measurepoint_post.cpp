@@ -101,23 +101,42 @@ Outcome handle_measurepoint_batch(const HandlerContext& ctx, const enos::Topic&,
   if (!req.params.is_array()) return Outcome::error(enos::kParamError, "params must be an array");
   const auto& entries = req.params.get_array();
   if (entries.size() > kMaxBatchEntries) return Outcome::error(enos::kParamError, "too many entries in one batch");
+  const std::string self = device_key_of(ctx.device.product_key, ctx.device.device_key);
+  std::vector<DeviceIdentity> offline;  // sub-devices posted for while offline (allowOfflineSubDevice)
+  offline.reserve(entries.size());
   for (const auto& e : entries) {
     if (!e.is_object()) return Outcome::error(enos::kParamError, "each batch entry must be an object");
     const auto& entry = e.get_object();
-    // An entry names the topic's device, or omits its keys. Sub-devices speak through their gateway once they
-    // have logged in; until this connection has any, another device's keys are refused.
+    // An entry names the topic's device (or omits its keys), or a sub-device of this gateway (spec §4.3): one
+    // logged in on this connection, or with allowOfflineSubDevice one in the gateway's topology.
     auto pk = entry.find("productKey");
     auto dk = entry.find("deviceKey");
-    const bool other_pk = pk != entry.end() && pk->value().is_string() && !pk->value().get_string().empty() &&
-                          pk->value().get_string() != ctx.device.product_key;
-    const bool other_dk = dk != entry.end() && dk->value().is_string() && !dk->value().get_string().empty() &&
-                          dk->value().get_string() != ctx.device.device_key;
-    if (other_pk || other_dk) {
-      out = Outcome::error(enos::kTopicNotAllowed, "device is not logged in on this connection");
-      out.samples.clear();
-      return out;
+    std::string_view epk = pk != entry.end() && pk->value().is_string() ? std::string_view(pk->value().get_string()) : "";
+    std::string_view edk = dk != entry.end() && dk->value().is_string() ? std::string_view(dk->value().get_string()) : "";
+    if (epk.empty()) epk = ctx.device.product_key;
+    if (edk.empty()) edk = ctx.device.device_key;
+    const DeviceIdentity* device = &ctx.device;
+    HandlerContext sub_ctx = ctx;
+    if (epk != ctx.device.product_key || edk != ctx.device.device_key) {
+      const std::string key = device_key_of(epk, edk);
+      device = nullptr;
+      if (ctx.sub_devices)
+        if (auto it = ctx.sub_devices->find(key); it != ctx.sub_devices->end()) device = &it->second;
+      if (!device && req.allow_offline_sub_device) {
+        const DeviceEntry* d = ctx.snapshot.find_device(epk, edk);
+        if (d && d->gateway == self && d->enabled) {
+          offline.push_back(DeviceIdentity{d->org_id, d->asset_id, d->product_key, d->device_key});
+          device = &offline.back();
+        }
+      }
+      if (!device) {
+        out = Outcome::error(enos::kTopicNotAllowed, "sub-device [" + key + "] is not logged in on this connection");
+        out.samples.clear();
+        return out;
+      }
+      sub_ctx.product = ctx.snapshot.find_product(device->product_key);
     }
-    if (!collect(ctx, ctx.device, entry, req.skip_invalid_measurepoints, out.samples, out)) {
+    if (!collect(sub_ctx, *device, entry, req.skip_invalid_measurepoints, out.samples, out)) {
       out.samples.clear();
       return out;
     }

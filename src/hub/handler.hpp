@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "enos/codes.hpp"
@@ -28,6 +29,9 @@ struct HandlerContext {
   registry::Registry& registry;
   tsdb::TimeSeriesStore& store;
   int64_t now_ms;
+  // A gateway's connection: the sub-devices logged in on it, by "productKey/deviceKey" (batch posts may name
+  // them). Null for other connections.
+  const std::unordered_map<std::string, DeviceIdentity>* sub_devices = nullptr;
 
   // The compiled model when the product's model validation is on and the model loaded, else null.
   const model::Validator* validator() const {
@@ -67,6 +71,19 @@ Outcome handle_tag_query(const HandlerContext&, const enos::Topic&, const enos::
 Outcome handle_tag_update(const HandlerContext&, const enos::Topic&, const enos::Request&);
 Outcome handle_tag_delete(const HandlerContext&, const enos::Topic&, const enos::Request&);
 Outcome handle_tsl_template_get(const HandlerContext&, const enos::Topic&, const enos::Request&);
+// Gateways (handle_topology.cpp, spec §4.6): the topology and sub-device registration. The sub-device session
+// topics (combine/login, login/batch, logout) change the connection's state: session_gateway.cpp.
+Outcome handle_topo_add(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Outcome handle_topo_delete(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Outcome handle_topo_get(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Outcome handle_device_register(const HandlerContext&, const enos::Topic&, const enos::Request&);
+
+// The message-integration channel (handle_integration.cpp): entries of many devices of the channel's product;
+// ctx.device is the channel (org and product key only).
+Outcome handle_integration_measurepoint_post(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Outcome handle_integration_event_post(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Outcome handle_integration_attribute_post(const HandlerContext&, const enos::Topic&, const enos::Request&);
+Handler find_integration_handler(enos::TopicKind kind);
 
 // The handler of an upstream request topic, or null when the hub has none (dispatch.cpp, one table).
 Handler find_handler(enos::TopicKind kind);

@@ -22,5 +22,11 @@ inline constexpr std::size_t kMaxPointsPerPost = 10000;
 inline constexpr std::size_t kMaxLimiterKeyBytes = 128;
 // Entries in one batch post.
 inline constexpr std::size_t kMaxBatchEntries = 1000;
+// Devices in one sub-device register request (spec §4.6).
+inline constexpr std::size_t kMaxRegisterEntries = 1000;
+// Raw uplinks (thing/model/up_raw) are kept in the event log under this event key, base64 in output.payload.
+inline constexpr const char* kRawEventKey = "$up_raw";
+// Sub-devices in one batch login.
+inline constexpr std::size_t kMaxBatchLogin = 200;
 
 }  // namespace gridhub::hub

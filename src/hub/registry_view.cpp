@@ -9,7 +9,6 @@
 
 namespace gridhub::hub {
 
-namespace {
 std::string device_key_of(std::string_view pk, std::string_view dk) {
   std::string key;
   key.reserve(pk.size() + dk.size() + 1);
@@ -17,6 +16,8 @@ std::string device_key_of(std::string_view pk, std::string_view dk) {
   key.append(dk);
   return key;
 }
+
+namespace {
 // (org/model) -> the storage plan of that model, from every OU's storage policy groups.
 std::unordered_map<std::string, std::shared_ptr<HistoryPlan>> history_plans(registry::Registry& registry) {
   std::unordered_map<std::string, std::shared_ptr<HistoryPlan>> plans;
@@ -133,6 +134,10 @@ std::shared_ptr<const Snapshot> RegistryView::rebuild(uint64_t version) {
     entry->product = std::move(product);
     snap->products_.emplace(std::move(pk), std::move(entry));
   }
+  std::unordered_map<std::string, std::string> gateway_of;  // sub-device key -> gateway key
+  for (const auto& link : registry_.all_topology())
+    gateway_of.emplace(device_key_of(link.sub_product_key, link.sub_device_key),
+                       device_key_of(link.gateway_product_key, link.gateway_device_key));
   for (auto& device : registry_.all_devices()) {
     auto entry = std::make_shared<DeviceEntry>();
     entry->org_id = std::move(device.org_id);
@@ -143,7 +148,9 @@ std::shared_ptr<const Snapshot> RegistryView::rebuild(uint64_t version) {
     entry->enabled = device.enabled;
     if (auto it = snap->products_.find(std::string_view(entry->product_key)); it != snap->products_.end())
       entry->product = it->second;
-    snap->devices_.emplace(device_key_of(entry->product_key, entry->device_key), std::move(entry));
+    std::string key = device_key_of(entry->product_key, entry->device_key);
+    if (auto it = gateway_of.find(key); it != gateway_of.end()) entry->gateway = std::move(it->second);
+    snap->devices_.emplace(std::move(key), std::move(entry));
   }
   spdlog::debug("registry snapshot v{}: {} products, {} devices", version, snap->products_.size(),
                 snap->devices_.size());

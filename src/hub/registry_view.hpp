@@ -40,8 +40,12 @@ struct ProductEntry {
 struct DeviceEntry {
   std::string org_id, asset_id, product_key, device_key, device_secret;
   bool enabled = true;
+  std::string gateway;  // "gatewayPk/gatewayDk" when the device is in a gateway's topology, else ""
   std::shared_ptr<const ProductEntry> product;
 };
+
+// The snapshot's key of a device: "productKey/deviceKey".
+std::string device_key_of(std::string_view pk, std::string_view dk);
 
 class Snapshot {
  public:

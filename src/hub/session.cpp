@@ -3,7 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
@@ -12,6 +15,7 @@
 #include "enos/login.hpp"
 #include "enos/topic.hpp"
 #include "hub/handler.hpp"
+#include "hub/tls_login.hpp"
 #include "mqtt/encoder.hpp"
 #include "mqtt/topic_filter.hpp"
 
@@ -27,16 +31,21 @@ int64_t now_ms() {
 }
 // Up to this many socket reads per readiness event, so one busy device cannot starve the loop.
 constexpr int kReadsPerWakeup = 4;
+// A TLS connection's own read buffer: a device post is a few hundred bytes; larger records take several reads.
+constexpr std::size_t kTlsReadBuffer = 2048;
 }  // namespace
 
-Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live)
+Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live,
+                 asio::ssl::context* tls)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       ready_timer_(socket_.get_executor()),
       keep_(std::move(ctx)),
       ctx_(*keep_),
       live_(live),
-      decoder_(mqtt::kMaxConnectPacketSize) {}
+      decoder_(mqtt::kMaxConnectPacketSize) {
+  if (tls) tls_ = std::make_unique<TlsStream>(socket_, *tls);
+}
 
 Session::~Session() { ctx_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed); }
 
@@ -48,7 +57,23 @@ void Session::start() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
   last_activity_ = std::chrono::steady_clock::now();
+  // The TLS handshake counts against the same CONNECT timeout: a client that stalls in it is closed too.
   arm_timer(TimerMode::ConnectTimeout, kConnectTimeout);
+  if (!tls_) return do_wait_read();
+  tls_->async_handshake(asio::ssl::stream_base::server,
+                        [self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
+}
+
+void Session::on_handshake(error_code ec) {
+  if (closed_) return;
+  if (ec) {
+    ctx_.stats.tls_handshake_failures.fetch_add(1, std::memory_order_relaxed);
+    error_code addr_ec;
+    spdlog::debug("TLS handshake with {} failed: {}", socket_.remote_endpoint(addr_ec).address().to_string(),
+                  ec.message());
+    return close();
+  }
+  ctx_.stats.tls_handshakes.fetch_add(1, std::memory_order_relaxed);
   do_wait_read();
 }
 
@@ -92,8 +117,23 @@ void Session::do_wait_read() {
     return;
   }
   reading_ = true;
+  if (tls_) {
+    if (!tls_buffer_) tls_buffer_.reset(new char[kTlsReadBuffer]);
+    return tls_->async_read_some(asio::buffer(tls_buffer_.get(), kTlsReadBuffer),
+                                 [self = shared_from_this()](error_code ec, std::size_t n) {
+                                   self->on_tls_read(ec, n);
+                                 });
+  }
   socket_.async_wait(asio::ip::tcp::socket::wait_read,
                      [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
+}
+
+void Session::on_tls_read(error_code ec, std::size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (n > 0) decoder_.feed(tls_buffer_.get(), n);
+  if (ec) eof_ = true;  // process what arrived before the peer went away (or broke the TLS stream), then close
+  after_read();
 }
 
 void Session::on_readable(error_code ec) {
@@ -114,6 +154,10 @@ void Session::on_readable(error_code ec) {
     }
     if (n < kReadChunk) break;
   }
+  after_read();
+}
+
+void Session::after_read() {
   {
     WriteRound round(*this);
     process_packets();
@@ -192,8 +236,10 @@ void Session::handle(mqtt::Connect& p) {
   }
   auto snapshot = ctx_.view.current();
   login_ = decide_login(p, *snapshot);
+  const bool certificate_ok = login_.connack != mqtt::kConnackAccepted || certificate_allows_login(*snapshot);
   if (login_.connack != mqtt::kConnackAccepted) {
-    auto& counter = login_.connack == mqtt::kConnackBadCredentials ? ctx_.stats.login_refused_credentials
+    auto& counter = !certificate_ok ? ctx_.stats.login_refused_certificate
+                    : login_.connack == mqtt::kConnackBadCredentials ? ctx_.stats.login_refused_credentials
                     : login_.connack == mqtt::kConnackNotAuthorized ? ctx_.stats.login_refused_not_authorized
                                                                     : ctx_.stats.login_refused_other;
     counter.fetch_add(1, std::memory_order_relaxed);
@@ -219,7 +265,7 @@ void Session::handle(mqtt::Connect& p) {
     if (auto previous = ctx_.directory.claim(d.product_key, d.device_key, shared_from_this())) {
       ctx_.stats.takeovers.fetch_add(1, std::memory_order_relaxed);
       spdlog::info("device {}/{} logged in again: closing its previous connection", d.product_key, d.device_key);
-      previous->close_async();
+      previous->kick_async(d.product_key, d.device_key);  // closes it, or logs it out of a gateway
     }
     ctx_.registry.device_online(d.product_key, d.device_key, now_ms());
     spdlog::info("device {}/{} online", d.product_key, d.device_key);
@@ -230,6 +276,32 @@ void Session::handle(mqtt::Connect& p) {
   } else {
     finish_login();
   }
+}
+
+bool Session::certificate_allows_login(const Snapshot& snapshot) {
+  const auto& d = login_.device;
+  const ProductEntry* product = snapshot.find_product(d.product_key);
+  CertificateLogin login;
+  login.over_tls = tls_ != nullptr;
+  login.required = product && product->product.bi_directional_auth;
+  login.product_key = d.product_key;
+  login.device_key = d.device_key;
+  login.now_ms = now_ms();
+  std::optional<pki::CertificateInfo> presented;
+  std::optional<registry::DeviceCertificate> issued;
+  if (tls_) {
+    if (X509* cert = SSL_get0_peer_certificate(tls_->native_handle())) {
+      presented = pki::inspect_certificate(cert);
+      // One indexed SQLite lookup, only for connections that present a certificate.
+      if (!presented->fingerprint.empty())
+        if (auto found = ctx_.registry.find_certificate_by_fingerprint(presented->fingerprint)) issued = *found;
+    }
+  }
+  auto verdict = check_client_certificate(login, presented ? &*presented : nullptr, issued ? &*issued : nullptr);
+  if (verdict.accepted) return true;
+  login_.connack = mqtt::kConnackNotAuthorized;
+  login_.reason = std::move(verdict.reason);
+  return false;
 }
 
 void Session::finish_login() {
@@ -324,8 +396,9 @@ Session::WriteRound::~WriteRound() {
 void Session::do_write() {
   write_in_flight_ = true;
   writing_.swap(pending_);
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); });
+  auto done = [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); };
+  if (tls_) asio::async_write(*tls_, asio::buffer(writing_), std::move(done));
+  else asio::async_write(socket_, asio::buffer(writing_), std::move(done));
 }
 
 void Session::on_write(error_code ec) {

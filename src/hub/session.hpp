@@ -18,13 +18,21 @@
 #include "hub/hub.hpp"
 #include "mqtt/decoder.hpp"
 
+namespace boost::asio::ssl {
+class context;
+template <typename Stream>
+class stream;
+}  // namespace boost::asio::ssl
+
 namespace gridhub::hub {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   using LiveSet = std::unordered_set<Session*>;   // the sessions of one loop, touched only on that loop
 
-  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live);
+  // `tls`: the TLS listener's context (the session runs TLS over the socket), null for plain TCP.
+  Session(boost::asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live,
+          boost::asio::ssl::context* tls = nullptr);
   ~Session();
   void start();
   void close_async();
@@ -32,16 +40,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_async(std::string topic, std::string payload, uint8_t qos);
   // REQUIRES: on the session's loop.
   void close();
-  // The device (pk, dk) was disabled or deleted: closes the connection when it is this connection's own device;
-  // for a sub-device of this gateway, logs it out and tells the gateway on its session topics
-  // (combine/disable or combine/delete). Thread-safe.
-  void kick_async(std::string pk, std::string dk, bool deleted);
+  // The device (pk, dk) was disabled, deleted or logged in elsewhere: closes the connection when it is this
+  // connection's own device, logs it out when it is one of this gateway's sub-devices. Thread-safe.
+  void kick_async(std::string pk, std::string dk);
 
  private:
   enum class TimerMode : uint8_t { ConnectTimeout, ConnackDelay, Keepalive, ActivationWindow };
 
+  void on_handshake(boost::system::error_code ec);
   void do_wait_read();
   void on_readable(boost::system::error_code ec);
+  void on_tls_read(boost::system::error_code ec, std::size_t n);
+  // After the packets of a read are handled: close on end of stream, else read on.
+  void after_read();
+  // The certificate half of the login (tls_login.hpp); false (and login_ refused) when it fails.
+  bool certificate_allows_login(const Snapshot& snapshot);
   void process_packets();
   void handle(mqtt::Connect& p);
   void handle(mqtt::Publish& p);
@@ -53,6 +66,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_device_ready(boost::system::error_code ec);
   // A device's reply to a downstream command, handed to the command center.
   void route_command_reply(const enos::Topic& topic, std::string_view payload);
+  // thing/model/up_raw of a Custom-format device: the bytes go to the event log as tslEventKey kRawEventKey.
+  void handle_up_raw(mqtt::Publish& p, const enos::Topic& topic);
   // Requests whose effects (samples, events) must be durable before the PUBACK and reply leave.
   struct DurableReply {
     std::string topic, id, data;  // the request topic and id, the reply's data
@@ -85,11 +100,28 @@ class Session : public std::enable_shared_from_this<Session> {
   bool owns_topic(std::string_view topic_or_filter) const;
 
   // --- gateway: sub-devices logged in through this connection (session_gateway.cpp) ---
+  // combine/login, combine/login/batch and combine/logout on the gateway's own session topics.
+  Outcome handle_sub_login(const enos::Request& request);
+  Outcome handle_sub_login_batch(const enos::Request& request);
+  Outcome handle_sub_logout(const enos::Request& request);
+  // Makes this connection speak for the sub-device: presence, the directory (commands), ready after the delay.
+  void login_sub_device(const DeviceEntry& device);
+  // Forgets it; marks it offline when this connection still spoke for it.
+  void logout_sub_device(const std::string& key);
   // Marks every sub-device offline and forgets it (the connection closes).
   void logout_all_sub_devices();
-  void kick(const std::string& pk, const std::string& dk, bool deleted);
+  // After topo/delete or a snapshot change: logs out sub-devices no longer in this gateway's topology.
+  void logout_sub_devices_outside_topology();
+  void kick(const std::string& pk, const std::string& dk);
+  // The sub-device a topic is about when it is not the connection's own device, or null.
+  const DeviceIdentity* sub_device_of(const enos::Topic& topic) const;
 
+  using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
   boost::asio::ip::tcp::socket socket_;
+  // TLS connections only: the OpenSSL state over socket_, and a small read buffer of their own (a TLS read
+  // completes into its buffer before its handler runs, so the per-thread chunk cannot be shared).
+  std::unique_ptr<TlsStream> tls_;
+  std::unique_ptr<char[]> tls_buffer_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer ready_timer_;  // delivery_delay after CONNACK: commands may flow
   std::shared_ptr<HubContext> keep_;  // the context outlives every session

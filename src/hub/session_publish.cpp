@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 
+#include "enos/base64.hpp"
 #include "enos/codes.hpp"
 #include "enos/envelope.hpp"
 #include "enos/topic.hpp"
@@ -19,6 +20,8 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
+// The Python and Java SDKs pair an up_raw request with whatever arrives next on up_raw_reply, under this id.
+constexpr std::string_view kRawReplyId = "unknown";
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -27,10 +30,31 @@ int64_t now_ms() {
 
 // --- upstream messages ---------------------------------------------------------------------------------------
 
+namespace {
+// The device keys of "/sys/{pk}/{dk}/..." or "/ext/session/{pk}/{dk}/..." as "pk/dk"; "" for anything else.
+std::string device_prefix_key(std::string_view t) {
+  if (t.starts_with("/sys/")) t.remove_prefix(5);
+  else if (t.starts_with("/ext/session/")) t.remove_prefix(13);
+  else return {};
+  const auto a = t.find('/');
+  if (a == std::string_view::npos) return {};
+  const auto b = t.find('/', a + 1);
+  return b == std::string_view::npos ? std::string() : std::string(t.substr(0, b));
+}
+}  // namespace
+
 bool Session::owns_topic(std::string_view t) const {
   const auto& d = login_.device;
   switch (login_.kind) {
     case LoginKind::Device:
+      if (enos::in_device_namespace(t, d.product_key, d.device_key)) return true;
+      // A gateway acts in the namespaces of the sub-devices it has logged in (spec §1.7).
+      if (!sub_devices_.empty()) {
+        auto it = sub_devices_.find(device_prefix_key(t));
+        return it != sub_devices_.end() &&
+               enos::in_device_namespace(t, it->second.product_key, it->second.device_key);
+      }
+      return false;
     case LoginKind::DynamicActivation:
       return enos::in_device_namespace(t, d.product_key, d.device_key);
     case LoginKind::Integration:
@@ -38,6 +62,25 @@ bool Session::owns_topic(std::string_view t) const {
   }
   return false;
 }
+
+namespace {
+// Requests only a gateway makes about itself: never on a sub-device's topics.
+bool gateway_only(enos::TopicKind kind) {
+  using K = enos::TopicKind;
+  switch (kind) {
+    case K::DeviceRegister:
+    case K::TopoAdd:
+    case K::TopoDelete:
+    case K::TopoGet:
+    case K::SubDeviceLogin:
+    case K::SubDeviceLoginBatch:
+    case K::SubDeviceLogout:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
 
 void Session::handle(mqtt::Publish& p) {
   ctx_.stats.messages_in.fetch_add(1, std::memory_order_relaxed);
@@ -54,9 +97,16 @@ void Session::handle(mqtt::Publish& p) {
   // never answered (a reply to a reply would loop).
   if (topic && owns_topic(p.topic) && p.topic.ends_with("_reply")) {
     puback(qos, packet_id);
-    if (login_.kind == LoginKind::Device) route_command_reply(*topic, p.payload);
+    if (login_.kind != LoginKind::Device) return;
+    if (topic->kind == enos::TopicKind::ModelDownRawReply)
+      ctx_.raw.on_reply(topic->product_key, topic->device_key, p.payload);
+    else
+      route_command_reply(*topic, p.payload);
     return;
   }
+  // Raw pass-through up (spec §4.1 up_raw): opaque bytes, no envelope; kept in the event log as they came.
+  if (topic && topic->kind == enos::TopicKind::ModelUpRaw && login_.kind == LoginKind::Device && owns_topic(p.topic))
+    return handle_up_raw(p, *topic);
 
   auto request = enos::parse_request(p.payload);
   const std::string_view id = request ? std::string_view(request->id) : std::string_view();
@@ -68,21 +118,71 @@ void Session::handle(mqtt::Publish& p) {
     puback(qos, packet_id);
     return reply(p.topic, id, enos::to_return_code(request.error()), request.error().message(), "null", qos);
   }
-  Handler handler = login_.kind == LoginKind::Device ? find_handler(topic->kind) : nullptr;
-  if (!handler) {
+  // The device the message is about: the connection's own, or one of its sub-devices (the ACL let it through).
+  const DeviceIdentity* subject = &login_.device;
+  if (login_.kind == LoginKind::Device &&
+      (topic->product_key != login_.device.product_key || topic->device_key != login_.device.device_key))
+    subject = sub_device_of(*topic);
+  if (!subject || (subject != &login_.device && gateway_only(topic->kind))) {
     puback(qos, packet_id);
-    return reply(p.topic, id, enos::kTopicNotAllowed, "unsupported topic", "null", qos);
+    return reply(p.topic, id, enos::kTopicNotAllowed, "not allowed for a sub-device", "null", qos);
   }
-
-  auto snapshot = ctx_.view.current();
-  HandlerContext hctx{login_.device, *snapshot, snapshot->find_product(login_.device.product_key), ctx_.registry,
-                      ctx_.store, now_ms()};
-  Outcome outcome = handler(hctx, *topic, *request);
+  Outcome outcome;
+  using K = enos::TopicKind;
+  if (login_.kind == LoginKind::Device && topic->kind == K::SubDeviceLogin) {
+    outcome = handle_sub_login(*request);
+  } else if (login_.kind == LoginKind::Device && topic->kind == K::SubDeviceLoginBatch) {
+    outcome = handle_sub_login_batch(*request);
+  } else if (login_.kind == LoginKind::Device && topic->kind == K::SubDeviceLogout) {
+    outcome = handle_sub_logout(*request);
+  } else {
+    Handler handler = login_.kind == LoginKind::Device        ? find_handler(topic->kind)
+                      : login_.kind == LoginKind::Integration ? find_integration_handler(topic->kind)
+                                                              : nullptr;
+    if (!handler) {
+      puback(qos, packet_id);
+      return reply(p.topic, id, enos::kTopicNotAllowed, "unsupported topic", "null", qos);
+    }
+    auto snapshot = ctx_.view.current();
+    HandlerContext hctx{*subject,      *snapshot, snapshot->find_product(subject->product_key),
+                        ctx_.registry, ctx_.store, now_ms(),
+                        sub_devices_.empty() ? nullptr : &sub_devices_};
+    outcome = handler(hctx, *topic, *request);
+    if (topic->kind == K::TopoDelete && outcome.code == enos::kSuccess) logout_sub_devices_outside_topology();
+  }
   if (outcome.samples.empty() && outcome.events.empty()) {
     puback(qos, packet_id);
     return reply(p.topic, id, outcome.code, outcome.message, outcome.data, qos);
   }
   persist_then_reply(std::move(p.topic), id, qos, packet_id, std::move(outcome));
+}
+
+void Session::handle_up_raw(mqtt::Publish& p, const enos::Topic& topic) {
+  const DeviceIdentity* subject = &login_.device;
+  if (topic.product_key != login_.device.product_key || topic.device_key != login_.device.device_key)
+    subject = sub_device_of(topic);
+  auto snapshot = ctx_.view.current();
+  const ProductEntry* product = subject ? snapshot->find_product(subject->product_key) : nullptr;
+  if (!subject || !product || product->product.data_format != "Custom") {
+    puback(p.qos, p.packet_id);
+    return reply(p.topic, kRawReplyId, enos::kParamError, "up_raw is for products whose data format is Custom",
+                 "null", p.qos);
+  }
+  const int64_t now = now_ms();
+  registry::Event event;
+  event.org_id = subject->org_id;
+  event.asset_id = subject->asset_id;
+  event.product_key = subject->product_key;
+  event.device_key = subject->device_key;
+  event.tsl_event_key = kRawEventKey;
+  event.tsl_event_type = "INFO";
+  event.output = boost::json::serialize(
+      boost::json::object{{"payload", enos::base64_encode(p.payload)}, {"size", p.payload.size()}});
+  event.timestamp = now;
+  event.create_time = now;
+  Outcome outcome;
+  outcome.events.push_back(std::move(event));
+  persist_then_reply(std::move(p.topic), kRawReplyId, p.qos, p.packet_id, std::move(outcome));
 }
 
 void Session::route_command_reply(const enos::Topic& topic, std::string_view payload) {

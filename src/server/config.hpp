@@ -10,6 +10,12 @@ struct Config {
   std::string bind = "0.0.0.0";
   uint16_t mqtt_port = 11883;
   uint16_t http_port = 8080;
+  // TLS (docs/tls.md). Without cert and key files, `serve` creates a local CA and server certificate in
+  // <data_dir>/tls and uses those.
+  bool mqtt_tls = true;                 // the MQTT/TLS listener on tls_port
+  uint16_t tls_port = 18883;            // 0 = any free port
+  bool http_tls = false;                // serve the API over HTTPS (same port, same certificate)
+  std::string tls_cert, tls_key;        // PEM files: server certificate (+ chain) and its key
   unsigned threads = 0;                 // io threads; 0 = one per core
   std::string durability = "fsync";     // none | flush | fsync: what a reply with code 200 promises
   std::string log_level = "info";       // trace debug info warn error
@@ -19,12 +25,13 @@ struct Config {
   unsigned event_retention_days = 90;   // device events older than this are deleted
   unsigned command_delay_ms = 1000;     // after CONNACK, before the first command (the SDKs' 1101 race)
   unsigned login_failures_per_device = 5;    // failed logins before a device is throttled (then 1 s, doubling)
-  unsigned login_failures_per_address = 20;  // the same per source address
+  unsigned login_failures_per_address = 20;
+  unsigned max_sub_devices = 200;  // sub-devices one gateway connection may have online at once  // the same per source address
   bool demo = false;                    // provision the smart-battery lab
 };
 
-// Reads a TOML file into `config`: top-level `key = value` pairs and the sections [mqtt], [http], [store], [log]
-// (`[mqtt] port = 11883` is the key "mqtt.port"). Strings are quoted, numbers bare, booleans true/false, `#`
+// Reads a TOML file into `config`: top-level `key = value` pairs and the sections [mqtt], [http], [tls], [store],
+// [log] (`[mqtt] port = 11883` is the key "mqtt.port"). Strings are quoted, numbers bare, booleans true/false, `#`
 // starts a comment. Returns false with `error` naming the line on a syntax error or an unknown key.
 bool load_config_file(const std::string& path, Config& config, std::string& error);
 

@@ -18,6 +18,7 @@
 #include "registry/sqlite_registry.hpp"
 #include "server/bootstrap.hpp"
 #include "server/retention.hpp"
+#include "server/tls_setup.hpp"
 #include "tsdb/time_series_store.hpp"
 
 namespace gridhub::server {
@@ -43,13 +44,27 @@ void raise_fd_limit() {
   }
 }
 
+// How a device reaches the TLS listener and what it trusts (stdout, with the demo banner or alone).
+void print_tls(const ServerTls& tls, uint16_t tls_port) {
+  if (!tls.mqtt || tls.ca_file.empty()) return;
+  std::printf(
+      "TLS: devices trust the local CA %s\n"
+      "  e.g. mosquitto_pub --cafile %s -h localhost -p %u ...\n"
+      "  (biDirectionalAuth products also need --cert/--key: a certificate from certificates?action=apply)\n",
+      tls.ca_file.c_str(), tls.ca_file.c_str(), tls_port);
+  std::fflush(stdout);
+}
+
 void print_demo(const Config& config, const AdminInfo& admin, const DemoInfo& demo, uint16_t mqtt_port,
-                uint16_t http_port) {
+                uint16_t http_port, uint16_t tls_port, bool https) {
   const std::string host = config.bind == "0.0.0.0" ? "127.0.0.1" : config.bind;
+  const std::string tls_line =
+      tls_port ? "  MQTT over TLS    ssl://" + host + ":" + std::to_string(tls_port) + "\n" : std::string();
   std::printf(
       "\nGridhub is running with the smart-battery lab.\n"
       "  MQTT (devices)   tcp://%s:%u\n"
-      "  HTTP (API)       http://%s:%u\n"
+      "%s"
+      "  HTTP (API)       %s://%s:%u\n"
       "  orgId            %s\n"
       "  productKey       %s\n"
       "  deviceKey        %s\n"
@@ -57,7 +72,8 @@ void print_demo(const Config& config, const AdminInfo& admin, const DemoInfo& de
       "  assetId          %s\n"
       "  admin credential %s (Authorization: Bearer <token>)\n"
       "  demo details     %s/demo.json\n\n",
-      host.c_str(), mqtt_port, host.c_str(), http_port, admin.org_id.c_str(), demo.product_key.c_str(),
+      host.c_str(), mqtt_port, tls_line.c_str(), https ? "https" : "http", host.c_str(), http_port,
+      admin.org_id.c_str(), demo.product_key.c_str(),
       demo.device_key.c_str(), demo.device_secret.c_str(), demo.asset_id.c_str(), admin.admin_file.c_str(),
       config.data_dir.c_str());
   std::fflush(stdout);
@@ -116,6 +132,12 @@ int run_server(const Config& config) {
 
   load_retention(*registry, *store);
 
+  ServerTls tls;
+  if (!setup_tls(config, tls, error)) {
+    spdlog::critical("TLS: {}", error);
+    return 1;
+  }
+
   const unsigned n = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> loops;
@@ -127,9 +149,12 @@ int run_server(const Config& config) {
   hub::HubOptions hub_options;
   hub_options.bind = config.bind;
   hub_options.mqtt_port = config.mqtt_port;
+  hub_options.tls_port = config.tls_port;
+  hub_options.tls_context = tls.mqtt;
   hub_options.max_packet_size = config.max_packet_size;
   hub_options.connack_delay = std::chrono::milliseconds(config.connack_delay_ms);
   hub_options.commands.delivery_delay = std::chrono::milliseconds(config.command_delay_ms);
+  hub_options.max_sub_devices = config.max_sub_devices;
   hub_options.device_login_limit.free_failures = static_cast<int>(config.login_failures_per_device);
   hub_options.address_login_limit.free_failures = static_cast<int>(config.login_failures_per_address);
   hub::Hub hub(loops, *registry, *store, *events, hub_options);
@@ -141,12 +166,20 @@ int run_server(const Config& config) {
   api_options.bind = config.bind;
   api_options.http_port = config.http_port;
   api::ApiServer api(loops, *registry, *store, hub, *events, api_options);
-  if (auto ec = api.start()) {
+  // HTTPS: the API's context behind a TLS listener of our own (ApiServer's plain listener is not started).
+  std::unique_ptr<api::HttpServer> https;
+  if (tls.http)
+    https = std::make_unique<api::HttpServer>(loops, api.context(), config.bind, config.http_port, tls.http);
+  if (auto ec = https ? https->start() : api.start()) {
     spdlog::critical("HTTP listener on {}:{}: {}", config.bind, config.http_port, ec.message());
     return 1;
   }
-  spdlog::info("HTTP listening on {}:{}", config.bind, api.port());
-  if (config.demo) print_demo(config, admin, demo, hub.mqtt_port(), api.port());
+  const uint16_t http_port = https ? https->port() : api.port();
+  spdlog::info("HTTP listening on {}:{}{}", config.bind, http_port, https ? " (HTTPS)" : "");
+  if (!tls.ca_file.empty())
+    spdlog::info("TLS certificate {} (local CA {}: devices trust it with --cafile)", tls.cert_file, tls.ca_file);
+  if (config.demo) print_demo(config, admin, demo, hub.mqtt_port(), http_port, hub.tls_port(), https != nullptr);
+  print_tls(tls, hub.tls_port());
   // Retention drops whole day partitions, so a sweep every few minutes is as precise as it can be.
   RetentionSweeper retention(*store, *events, std::chrono::days(config.event_retention_days),
                              std::chrono::seconds(config.retention_sweep_s));
@@ -166,6 +199,7 @@ int run_server(const Config& config) {
     spdlog::info("signal {}: shutting down", sig);
     hub.stop();
     api.stop();
+    if (https) https->stop();
     guards.clear();  // loops end once the closing sessions have finished
     // A peer that never finishes closing must not hold the process: force the loops down after a grace period.
     watchdog = std::thread([&loops, &stopped] {

@@ -22,6 +22,21 @@ SOURCE_DIR = os.environ.get("GRIDHUB_SOURCE_DIR", os.path.join(os.path.dirname(_
 SHARED_DIR = os.path.join(SOURCE_DIR, "..", "shared")
 
 
+_supports_tls_port = None
+
+
+def supports_tls_port():
+    """Whether this gridhub has --tls-port (then every test server gets its own free TLS port, never 18883)."""
+    global _supports_tls_port
+    if _supports_tls_port is None:
+        try:
+            out = subprocess.run([GRIDHUB_BIN, "serve", "--help"], capture_output=True, timeout=10).stdout
+            _supports_tls_port = b"--tls-port" in out
+        except (OSError, subprocess.TimeoutExpired):
+            _supports_tls_port = False
+    return _supports_tls_port
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,6 +59,8 @@ class Server:
         # Port 0: the server binds free ports itself and logs them, so parallel tests never race for a port.
         args = [GRIDHUB_BIN, "serve", "--data-dir", self.data_dir, "--bind", "127.0.0.1",
                 "--mqtt-port", "0", "--http-port", "0"] + self.extra_args
+        if supports_tls_port() and "--tls-port" not in self.extra_args:
+            args[args.index("--http-port"):args.index("--http-port")] = ["--tls-port", "0"]
         if self.demo:
             args.append("--demo")
         self.log = open(self.log_path, "ab")
@@ -52,6 +69,8 @@ class Server:
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=self.log, preexec_fn=self.preexec)
         deadline = time.time() + 30
         self.mqtt_port = self.http_port = None
+        self.tls_port = None        # the MQTT/TLS listener's port, when it has one
+        self.ssl_context = None     # set when the API serves HTTPS: trusts <data_dir>/tls/ca.pem
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("gridhub exited early:\n" + self.read_log())
@@ -60,8 +79,15 @@ class Server:
             http_m = re.search(r"HTTP listening on [^ ]+:(\d+)", log)
             if mqtt_m and http_m:
                 self.mqtt_port, self.http_port = int(mqtt_m.group(1)), int(http_m.group(1))
+                tls_m = re.search(r"MQTT/TLS listening on [^ ]+:(\d+)", log)
+                self.tls_port = int(tls_m.group(1)) if tls_m else None
+                if re.search(r"HTTP listening on [^ ]+:\d+ \(HTTPS\)", log) and self.ssl_context is None:
+                    import ssl
+                    self.ssl_context = ssl.create_default_context(cafile=self.tls_ca_file())
+                    self.ssl_context.check_hostname = False
                 try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/healthz", timeout=1).read()
+                    urllib.request.urlopen(f"{self.scheme()}://127.0.0.1:{self.http_port}/healthz", timeout=1,
+                                           context=self.ssl_context).read()
                     break
                 except OSError:
                     pass
@@ -89,6 +115,13 @@ class Server:
         self.out.close()
         return self.proc.returncode
 
+    def scheme(self):
+        return "https" if self.ssl_context else "http"
+
+    def tls_ca_file(self):
+        """The local CA `gridhub serve` creates when no certificate is configured."""
+        return os.path.join(self.data_dir, "tls", "ca.pem")
+
     def read_banner(self):
         with open(self.banner_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
@@ -104,7 +137,7 @@ class Server:
     def api(self, method, path, query="", body=None, token=None, raw_body=None, headers=None, timeout=30):
         """Returns (http_status, parsed JSON body)."""
         token = self.admin["token"] if token is None else token
-        url = f"http://127.0.0.1:{self.http_port}{path}"
+        url = f"{self.scheme()}://127.0.0.1:{self.http_port}{path}"
         if query:
             url += "?" + query
         data = raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else None)
@@ -117,7 +150,7 @@ class Server:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
+            with urllib.request.urlopen(req, timeout=timeout, context=self.ssl_context) as r:
                 return r.status, json.loads(r.read() or b"null")
         except urllib.error.HTTPError as e:
             text = e.read()

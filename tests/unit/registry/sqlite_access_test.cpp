@@ -421,6 +421,7 @@ TEST_F(Access, AVersionTwoFileIsMigratedAndAdminJsonBecomesSystem) {
   ASSERT_TRUE(admin_json && ops);
   reg_.reset();
   raw_exec(db_path(),
+           "DROP TABLE certificates; DROP TABLE org_cas; DROP TABLE topology; "
            "DROP TABLE sessions; DROP TABLE users; DROP TABLE apps; DROP TABLE commands; "
            "UPDATE schema_version SET version = 2");
   open();
@@ -432,7 +433,6 @@ TEST_F(Access, AVersionTwoFileIsMigratedAndAdminJsonBecomesSystem) {
   EXPECT_EQ(reg_->next_command_id(), 1);
   reg_.reset();
   EXPECT_EQ(raw_text(db_path(), "SELECT version FROM schema_version"), std::to_string(kSchemaVersion));
-  EXPECT_EQ(kSchemaVersion, 3);
 }
 
 }  // namespace

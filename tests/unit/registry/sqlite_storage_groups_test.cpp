@@ -497,6 +497,7 @@ TEST_F(StorageGroups, AVersionOneFileIsMigrated) {
   model(org_, "Old");
   reg_.reset();
   raw_exec(db_path(),
+           "DROP TABLE certificates; DROP TABLE org_cas; DROP TABLE topology; "
            "DROP TABLE sessions; DROP TABLE users; DROP TABLE apps; DROP TABLE commands; "
            "DROP TABLE storage_policy_points; DROP TABLE storage_policies; DROP TABLE storage_group_models; "
            "DROP TABLE storage_groups; UPDATE schema_version SET version = 1");
