@@ -5,6 +5,7 @@
 #include "enos/login.hpp"
 #include "hub/handler.hpp"
 #include "hub/limits.hpp"
+#include "hub/sub_device_login.hpp"
 #include "registry/errc.hpp"
 #include "registry/limits.hpp"
 
@@ -21,15 +22,6 @@ Outcome not_a_gateway() { return Outcome::error(enos::kParseError, "the device i
 std::string_view string_field(const boost::json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string_view(it->value().get_string()) : std::string_view();
-}
-
-// The sign's timestamp as the device wrote it: a string as is, a number as its JSON text.
-std::string text_field(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  if (it == o.end()) return {};
-  if (it->value().is_string()) return std::string(it->value().get_string());
-  if (it->value().is_number()) return boost::json::serialize(it->value());
-  return {};
 }
 
 Outcome registry_error(boost::system::error_code ec, std::string_view what) {
@@ -78,18 +70,15 @@ Outcome handle_topo_add(const HandlerContext& ctx, const enos::Topic&, const eno
   // Each entry proves the gateway knows the sub-device's secret (spec §4.6: sign over clientId, deviceKey,
   // productKey, timestamp).
   const auto& entries = req.params.get_array();
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const auto& o = entries[i].get_object();
-    const auto& [pk, dk] = pairs[i];
-    const std::string what = "sub-device " + pk + "/" + dk;
-    const DeviceEntry* sub = ctx.snapshot.find_device(pk, dk);
+  for (const auto& e : entries) {
+    const SubLoginRequest r = read_sub_login(e.get_object());  // the same fields a sub-device login signs
+    const std::string what = "sub-device " + std::string(r.product_key) + "/" + std::string(r.device_key);
+    const DeviceEntry* sub = ctx.snapshot.find_device(r.product_key, r.device_key);
     if (!sub || sub->org_id != ctx.device.org_id) return Outcome::error(enos::kDeviceNotExist, what + ": device does not exist");
-    auto method = enos::parse_sign_method(string_field(o, "signMethod"));
-    const std::string timestamp = text_field(o, "timestamp");
-    const std::string_view client_id = string_field(o, "clientId"), given = string_field(o, "sign");
-    if (!method || client_id.empty() || timestamp.empty() || given.empty())
+    auto method = enos::parse_sign_method(r.sign_method);
+    if (!method || r.client_id.empty() || r.timestamp.empty() || r.sign.empty())
       return Outcome::error(enos::kParamError, what + ": clientId, timestamp, signMethod and sign are required");
-    if (!enos::verify_sign(*method, client_id, dk, pk, timestamp, sub->device_secret, given))
+    if (!enos::verify_sign(*method, r.client_id, r.device_key, r.product_key, r.timestamp, sub->device_secret, r.sign))
       return Outcome::error(enos::kAuthFailed, what + ": sign mismatch");
   }
   if (auto r = ctx.registry.add_sub_devices(ctx.device.org_id, ctx.device.product_key, ctx.device.device_key, pairs,
