@@ -33,17 +33,17 @@ test: deps build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api|sdk)\.'
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|json|net|enos|model|registry|tsdb|hub|api|sdk)\.'
 
 integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
 # Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-SANITIZED = mqtt net enos model pki registry tsdb hub api sdk
+SANITIZED = mqtt json net enos model pki registry tsdb hub api sdk
 test-sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|net|enos|model|registry|tsdb|hub|api|sdk)\.'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|json|net|enos|model|registry|tsdb|hub|api|sdk)\.'
 
 # Start Gridhub with the smart-battery lab provisioned, on embedded defaults, and the lab's device program
 # (build/smart_battery, on the C++ device SDK) posting to it: live data with one command. Ctrl-C stops both.

@@ -15,10 +15,6 @@ namespace gridhub::api {
 
 namespace {
 
-// Products have no defaultValidDay / maxValidDay yet (spec §3.2 names them): until they do, every product
-// issues for a year by default and at most ten.
-constexpr int kDefaultValidDays = 365;
-constexpr int kMaxValidDays = 3650;
 constexpr int kOrgCaDays = 7300;  // 20 years: longer than any certificate it signs
 constexpr std::size_t kMaxCsrBytes = 16 * 1024;
 
@@ -47,10 +43,19 @@ std::optional<ApiResponse> org_ca(ApiContext& ctx, const std::string& org, pki::
 // What apply and renew read from the body.
 struct IssueRequest {
   std::string csr;
-  int valid_days = kDefaultValidDays;
+  int valid_days = 0;
 };
 
-bool read_issue_request(const ApiCall& call, IssueRequest& out, std::string& message) {
+// The body's CSR and validDay, bounded by the device's product (defaultValidDay when absent, at most maxValidDay).
+bool read_issue_request(ApiContext& ctx, const ApiCall& call, const registry::Device& d, IssueRequest& out,
+                        std::string& message) {
+  auto product = ctx.registry.get_product(call.org_id, d.product_key);
+  if (!product) {
+    message = "product " + d.product_key + ": " + product.error().message();
+    return false;
+  }
+  out.valid_days = product->default_valid_day;
+  const int max_days = product->max_valid_day;
   boost::json::object body;
   if (!parse_body_object(call.request.body, body, message)) return false;
   FieldReader f(body);
@@ -65,8 +70,8 @@ bool read_issue_request(const ApiCall& call, IssueRequest& out, std::string& mes
   if (const boost::json::value* v = body.if_contains("validDay"); v && !v->is_null()) {
     // A JSON integer only: 30.0, "30" and true are refused like 0 and 3651 (uint64 is above int64's range).
     const int64_t n = v->is_int64() ? v->get_int64() : 0;
-    if (n < 1 || n > kMaxValidDays) {
-      message = "validDay must be an integer 1.." + std::to_string(kMaxValidDays);
+    if (n < 1 || n > max_days) {
+      message = "validDay must be an integer 1.." + std::to_string(max_days) + " (the product's maxValidDay)";
       return false;
     }
     out.valid_days = static_cast<int>(n);
@@ -143,7 +148,7 @@ ApiResponse certificate_apply(ApiContext& ctx, const ApiCall& call) {
   auto d = find_device(ctx, call, message);
   if (!d) return error(d.error(), Subject::Device, message);
   IssueRequest req;
-  if (!read_issue_request(call, req, message)) return error(errc::invalid_param, message);
+  if (!read_issue_request(ctx, call, *d, req, message)) return error(errc::invalid_param, message);
   boost::json::object data;
   if (auto refused = issue(ctx, call, *d, req, data)) return std::move(*refused);
   return ok(std::move(data));
@@ -159,7 +164,7 @@ ApiResponse certificate_renew(ApiContext& ctx, const ApiCall& call) {
   // Renewing would otherwise bring a revoked certificate's holder back without anyone applying again.
   if (old.revoked) return error(errc::invalid_param, "certificate " + sn + " is revoked: apply for a new one");
   IssueRequest req;
-  if (!read_issue_request(call, req, message)) return error(errc::invalid_param, message);
+  if (!read_issue_request(ctx, call, *d, req, message)) return error(errc::invalid_param, message);
   boost::json::object data;
   if (auto refused = issue(ctx, call, *d, req, data)) return std::move(*refused);
   // The new certificate is on record before the old one stops working: the device is never left without one.

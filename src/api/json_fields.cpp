@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "api/limits.hpp"
+#include "json/parse.hpp"
 #include "registry/limits.hpp"
 
 namespace gridhub::api {
@@ -51,7 +52,7 @@ bool parse_body_object(std::string_view body, boost::json::object& out, std::str
   boost::json::parse_options opts;
   opts.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec, {}, opts);
+  boost::json::value v = gridhub::json::parse(body, ec, opts);
   if (ec) {
     message = ec == boost::json::error::too_deep
                   ? "request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"
@@ -103,6 +104,17 @@ bool FieldReader::boolean(std::string_view key, bool& out) {
   if (!v) return true;
   if (!v->is_bool()) return fail(key, std::string("must be true or false, not ").append(kind_name(*v)));
   out = v->get_bool();
+  return true;
+}
+
+bool FieldReader::integer(std::string_view key, int& out, int min, int max) {
+  const auto* v = find(key, false);
+  if (!v) return true;
+  // uint64 is above any int bound: it lands in the range message like a too-large int64.
+  const int64_t n = v->is_int64() ? v->get_int64() : v->is_uint64() ? std::numeric_limits<int64_t>::max() : 0;
+  if ((!v->is_int64() && !v->is_uint64()) || n < min || n > max)
+    return fail(key, "must be an integer " + std::to_string(min) + ".." + std::to_string(max));
+  out = static_cast<int>(n);
   return true;
 }
 

@@ -30,6 +30,8 @@ class FieldReader {
   bool has(std::string_view key) const;
   bool string(std::string_view key, std::string& out, bool required = false, std::size_t max_bytes = 4096);
   bool boolean(std::string_view key, bool& out);
+  // A JSON integer in [min, max] (30.0 and "30" are refused).
+  bool integer(std::string_view key, int& out, int min, int max);
   // One of `allowed` (exact spelling).
   bool one_of(std::string_view key, std::string& out, std::initializer_list<std::string_view> allowed,
               bool required = false);

@@ -1,7 +1,6 @@
 // Thing-model routes: import (console export), create (API format, optionally inheriting), clone, get, export,
 // search, update and delete. Models are stored as console JSON; inheritance lives in the registry's
 // parent_model_id and is checked along the whole chain on every write.
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
 
@@ -11,6 +10,7 @@
 #include "api/limits.hpp"
 #include "api/model_chain.hpp"
 #include "api/routes.hpp"
+#include "json/parse.hpp"
 #include "model/api_json.hpp"
 #include "model/console_json.hpp"
 #include "model/inheritance.hpp"
@@ -172,7 +172,7 @@ ApiResponse model_export(ApiContext& ctx, const ApiCall& call) {
   if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
   // Stored as export_console_json(model, orgId): already the console format of this OU.
   boost::system::error_code ec;
-  boost::json::value doc = boost::json::parse(rec->body, ec);
+  boost::json::value doc = gridhub::json::parse(rec->body, ec);
   if (ec) return error(errc::internal, "stored model " + id + " is not JSON");
   return ok(std::move(doc));
 }

@@ -25,6 +25,8 @@ boost::json::object product_view(const registry::Product& p, bool with_secret) {
   o["dataFormat"] = p.data_format;
   o["biDirectionalAuth"] = p.bi_directional_auth;
   o["dynamicActivateEnabled"] = p.dynamic_activate_enabled;
+  o["defaultValidDay"] = p.default_valid_day;
+  o["maxValidDay"] = p.max_valid_day;
   o["productDesc"] = p.description;
   o["productTags"] = p.tags;
   o["createTime"] = p.create_time;
@@ -43,10 +45,17 @@ bool read_product(const boost::json::object& body, registry::Product& p, bool cr
   f.one_of("dataFormat", p.data_format, {"Json", "Custom"});
   f.boolean("biDirectionalAuth", p.bi_directional_auth);
   f.boolean("dynamicActivateEnabled", p.dynamic_activate_enabled);
+  f.integer("defaultValidDay", p.default_valid_day, 1, registry::kMaxCertificateValidDays);
+  f.integer("maxValidDay", p.max_valid_day, 1, registry::kMaxCertificateValidDays);
   f.string("productDesc", p.description, false, registry::kMaxDescriptionBytes);
   f.tags("productTags", p.tags);
   if (!f.ok()) {
     message = f.error();
+    return false;
+  }
+  if (p.default_valid_day > p.max_valid_day) {
+    message = "defaultValidDay (" + std::to_string(p.default_valid_day) + ") is above maxValidDay (" +
+              std::to_string(p.max_valid_day) + ")";
     return false;
   }
   if (!type.empty() && !node_type.empty() && type != node_type) {

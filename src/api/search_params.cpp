@@ -1,7 +1,7 @@
 // Search parameters shared by the commands and events routes.
 #include "api/search_params.hpp"
 
-#include <boost/json/parse.hpp>
+#include "json/parse.hpp"
 
 namespace gridhub::api {
 
@@ -39,7 +39,7 @@ bool read_search_time(const boost::json::object& body, const Query& q, std::stri
 boost::json::value stored_json(std::string_view text) {
   if (text.empty()) return nullptr;
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = gridhub::json::parse(text, ec);
   return ec ? boost::json::value(nullptr) : v;
 }
 

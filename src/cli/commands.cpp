@@ -13,6 +13,7 @@
 
 #include "cli/http_client.hpp"
 #include "cli/simulate.hpp"
+#include "json/parse.hpp"
 
 namespace gridhub::cli {
 
@@ -72,7 +73,7 @@ int call(const std::string& method, const std::string& service_path, const std::
     std::cerr << "gridhub: " << r.error << "\n";
     return 2;
   }
-  auto answer = boost::json::parse(r.body, ec);
+  auto answer = json::parse(r.body, ec);
   if (ec) {
     std::cout << r.body << "\n";
     return 1;

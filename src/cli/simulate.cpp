@@ -21,6 +21,7 @@
 
 #include "cli/http_client.hpp"
 #include "cli/simulate_csv.hpp"
+#include "json/parse.hpp"
 
 namespace gridhub::cli {
 
@@ -76,7 +77,7 @@ bool credentials_from_file(const std::string& path, std::vector<Credentials>& ou
   std::string text;
   if (!read_text(path, text)) return error = "cannot read " + path, false;
   boost::system::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = gridhub::json::parse(text, ec);
   if (ec) return error = path + ": " + ec.message(), false;
   json::array items;
   if (v.is_array())
@@ -105,7 +106,7 @@ bool credentials_from_api(std::vector<Credentials>& out, std::string& error) {
   std::string text;
   if (!read_text(s.admin_file, text)) return error = "cannot read " + s.admin_file + " (use --admin-file)", false;
   boost::system::error_code ec;
-  auto admin = json::parse(text, ec);
+  auto admin = gridhub::json::parse(text, ec);
   if (ec || !admin.is_object() || !admin.get_object().contains("token"))
     return error = s.admin_file + " has no token", false;
   const std::string token(admin.at("token").as_string());
@@ -117,7 +118,7 @@ bool credentials_from_api(std::vector<Credentials>& out, std::string& error) {
                   json::value& data) -> bool {
     auto r = http_request(s.api, method, "/connect-service/v2.1/devices?" + query + org, token, body);
     if (r.status == 0) return error = r.error, false;
-    auto answer = json::parse(r.body, ec);
+    auto answer = gridhub::json::parse(r.body, ec);
     if (ec || !answer.is_object() || !answer.get_object().contains("code") || answer.at("code") != 0)
       return error = "API: " + r.body, false;
     data = answer.at("data");

@@ -11,6 +11,7 @@
 
 #include "enos/json_escape.hpp"
 #include "enos/limits.hpp"
+#include "json/parse.hpp"
 
 namespace gridhub::enos {
 
@@ -29,7 +30,7 @@ boost::system::result<boost::json::object> parse_object(std::string_view payload
   boost::json::parse_options opt;
   opt.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(payload, ec, boost::json::storage_ptr(), opt);
+  boost::json::value v = gridhub::json::parse(payload, ec, opt);
   if (ec || !v.is_object()) return errc::bad_json;
   return std::move(v.get_object());
 }

@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <limits>
 
+#include "json/parse.hpp"
+
 namespace gridhub::hub {
 
 namespace {
@@ -70,7 +72,7 @@ boost::json::value to_json(const tsdb::Value& v) {
       return boost::json::string(v.s);
     case tsdb::ValueKind::Json: {
       boost::system::error_code ec;
-      auto parsed = boost::json::parse(v.s, ec);
+      auto parsed = gridhub::json::parse(v.s, ec);
       return ec ? boost::json::value(boost::json::string(v.s)) : parsed;
     }
   }

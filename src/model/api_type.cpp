@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <set>
 
+#include "json/parse.hpp"
 #include "model/limits.hpp"
 
 namespace gridhub::model {
@@ -95,7 +96,7 @@ error_code definition_from(const boost::json::value* v, boost::json::object& out
   boost::json::parse_options opt;
   opt.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(std::string_view(s->data(), s->size()), ec, {}, opt);
+  boost::json::value parsed = gridhub::json::parse(std::string_view(s->data(), s->size()), ec, opt);
   if (ec) return w.fail(errc::invalid_json, "dataDefinition is not JSON: " + ec.message());
   if (parsed.is_null()) return {};
   if (!parsed.is_object()) return w.fail(errc::wrong_type, "dataDefinition must hold a JSON object");

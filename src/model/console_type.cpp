@@ -1,10 +1,10 @@
 // Console-dialect type keys <-> TypeSpec, and datapoint parameters <-> Field.
 #include "model/console_type.hpp"
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
 
+#include "json/parse.hpp"
 #include "model/console_element.hpp"
 #include "model/limits.hpp"
 
@@ -32,7 +32,7 @@ error_code parse_range(const boost::json::object& o, TypeSpec& out, const Where&
 error_code parse_label(const boost::json::value& v, I18n& out, const Where& w) {
   if (const boost::json::string* s = v.if_string()) {
     boost::system::error_code ec;
-    boost::json::value inner = boost::json::parse(std::string_view(s->data(), s->size()), ec);
+    boost::json::value inner = gridhub::json::parse(std::string_view(s->data(), s->size()), ec);
     if (!ec && inner.is_object()) return read_i18n(inner, out, w);
     out.default_value.assign(s->data(), s->size());
     return {};

@@ -14,6 +14,9 @@ inline constexpr int64_t kMaxDevicesPerProduct = 10000;
 // Sub-devices in one gateway's topology (how many may be online at once is the hub's option).
 inline constexpr int64_t kMaxSubDevicesPerGateway = 2000;
 inline constexpr int64_t kMaxModelsPerOrg = 1000;
+// Device certificates live at most 10 years (EnOS samples go up to maxValidDay 3650), one year unless asked.
+inline constexpr int kMaxCertificateValidDays = 3650;
+inline constexpr int kDefaultCertificateValidDays = 365;
 // Storage policy groups (EnOS 2.3+: 5 per OU; 200 models per policy).
 inline constexpr int64_t kMaxStorageGroupsPerOrg = 5;
 inline constexpr std::size_t kMaxModelsPerStorageGroup = 200;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/limits.hpp"
+
 namespace gridhub::registry {
 
 using Json = boost::json::object;
@@ -33,6 +35,8 @@ struct Product {
   std::string node_type = "Device";                 // "Device" | "Gateway"
   std::string model_id, data_format = "Json";       // "Json" | "Custom"
   bool bi_directional_auth = false, dynamic_activate_enabled = false;
+  // Device certificates (certificates?action=apply): the validity when the call names none, and the most it may ask.
+  int default_valid_day = kDefaultCertificateValidDays, max_valid_day = kMaxCertificateValidDays;
   std::string description;
   Json tags;
   int64_t create_time = 0, update_time = 0;

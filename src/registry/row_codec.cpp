@@ -3,15 +3,16 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "json/parse.hpp"
 
 namespace gridhub::registry {
 
 Json parse_json_column(std::string_view text) {
   if (text.empty() || text == "{}") return {};
   boost::system::error_code ec;
-  auto v = boost::json::parse(text, ec);
+  auto v = gridhub::json::parse(text, ec);
   if (ec || !v.is_object()) {
     spdlog::error("registry: a stored JSON column does not parse ({}); read as empty",
                   ec ? ec.message() : "not an object");
@@ -55,6 +56,8 @@ void read_product(const Statement& st, Product& out) {
   out.tags = parse_json_column(st.text(10));
   out.create_time = st.int64(11);
   out.update_time = st.int64(12);
+  out.default_valid_day = static_cast<int>(st.int64(13));
+  out.max_valid_day = static_cast<int>(st.int64(14));
 }
 
 void read_device(const Statement& st, Device& out) {

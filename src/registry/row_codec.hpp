@@ -17,7 +17,7 @@ inline constexpr std::string_view kModelColumns =
     "org_id, model_id, parent_model_id, body, draft_body, validation_enabled, create_time, update_time";
 inline constexpr std::string_view kProductColumns =
     "product_key, org_id, product_secret, name, node_type, model_id, data_format, bi_directional_auth, "
-    "dynamic_activate_enabled, description, tags, create_time, update_time";
+    "dynamic_activate_enabled, description, tags, create_time, update_time, default_valid_day, max_valid_day";
 inline constexpr std::string_view kDeviceColumns =
     "d.asset_id, d.org_id, d.product_key, d.device_key, d.device_secret, d.name, d.description, d.timezone, "
     "d.dst, d.attributes, d.tags, d.enabled, d.activated, d.online, d.create_time, d.active_time, "

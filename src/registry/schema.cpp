@@ -223,8 +223,14 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_device ON certificates(asset_id, issue_time);
 )sql";
 
+// v5: a product's certificate validity (EnOS defaultValidDay / maxValidDay), bounding certificates?action=apply.
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE products ADD COLUMN default_valid_day INTEGER NOT NULL DEFAULT 365;
+ALTER TABLE products ADD COLUMN max_valid_day INTEGER NOT NULL DEFAULT 3650;
+)sql";
+
 // Migrations[i] takes version i to i + 1 (index 0 creates the schema).
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
 }  // namespace

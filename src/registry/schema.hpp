@@ -8,7 +8,7 @@
 namespace gridhub::registry {
 
 // The schema version this build writes.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Creates the schema in an empty database or migrates an older one up to kSchemaVersion, in one transaction.
 // errc::schema_too_new when the file is from a newer build.

@@ -69,7 +69,8 @@ boost::system::result<Product> SqliteRegistry::create_product(Product p) {
       "INSERT INTO products (product_key, org_id, product_secret, name, name_default, name_search, "
       "node_type, "
       "model_id, data_format, bi_directional_auth, dynamic_activate_enabled, description, tags, create_time, "
-      "update_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+      "update_time, default_valid_day, max_valid_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+      "?13, ?14, ?15, ?16, ?17)");
   if (!st) return st.error();
   st->bind(1, p.product_key).bind(2, p.org_id).bind(3, p.product_secret).bind(4, name_json).bind(5, name);
   st->bind(6, search).bind(7, p.node_type).bind(8, p.model_id).bind(9, p.data_format);
@@ -78,6 +79,7 @@ boost::system::result<Product> SqliteRegistry::create_product(Product p) {
       .bind(12, p.description)
       .bind(13, tags);
   st->bind(14, p.create_time).bind(15, p.update_time);
+  st->bind(16, int64_t{p.default_valid_day}).bind(17, int64_t{p.max_valid_day});
   if (auto r = st->run(); !r) return r.error();
   bump();
   return p;
@@ -113,6 +115,8 @@ boost::system::result<Product> SqliteRegistry::update_product(const Product& in)
   p.data_format = in.data_format;
   p.bi_directional_auth = in.bi_directional_auth;
   p.dynamic_activate_enabled = in.dynamic_activate_enabled;
+  p.default_valid_day = in.default_valid_day;
+  p.max_valid_day = in.max_valid_day;
   p.description = in.description;
   p.tags = in.tags;
   p.update_time = std::max(wall_clock_ms(), p.update_time);
@@ -123,7 +127,7 @@ boost::system::result<Product> SqliteRegistry::update_product(const Product& in)
       "UPDATE products SET name = ?1, name_default = ?2, name_search = ?3, node_type = ?4, model_id = ?5, "
       "data_format = ?6, bi_directional_auth = ?7, dynamic_activate_enabled = ?8, description = ?9, tags = "
       "?10, "
-      "update_time = ?11 WHERE org_id = ?12 AND product_key = ?13");
+      "update_time = ?11, default_valid_day = ?14, max_valid_day = ?15 WHERE org_id = ?12 AND product_key = ?13");
   if (!st) return st.error();
   st->bind(1, name_json).bind(2, name).bind(3, search).bind(4, p.node_type).bind(5, p.model_id);
   st->bind(6, p.data_format).bind(7, p.bi_directional_auth).bind(8, p.dynamic_activate_enabled);
@@ -132,6 +136,7 @@ boost::system::result<Product> SqliteRegistry::update_product(const Product& in)
       .bind(11, p.update_time)
       .bind(12, p.org_id)
       .bind(13, p.product_key);
+  st->bind(14, int64_t{p.default_valid_day}).bind(15, int64_t{p.max_valid_day});
   if (auto r = st->run(); !r) return r.error();
   bump();
   return p;

@@ -243,6 +243,8 @@ boost::system::error_code check_product(const Product& p) {
   if (p.data_format != "Json" && p.data_format != "Custom") return invalid();
   if (!valid_model_id(p.model_id)) return invalid();
   if (p.description.size() > kMaxDescriptionBytes) return too_big();
+  if (p.max_valid_day < 1 || p.max_valid_day > kMaxCertificateValidDays) return invalid();
+  if (p.default_valid_day < 1 || p.default_valid_day > p.max_valid_day) return invalid();
   return check_tags(p.tags);
 }
 

@@ -5,6 +5,7 @@
 
 #include "enos/envelope.hpp"
 #include "gridhub/device/errc.hpp"
+#include "json/parse.hpp"
 
 namespace gridhub::device::detail {
 
@@ -196,9 +197,9 @@ std::optional<BufferedPost> from_buffer_record(std::string_view record) {
   if (fields[1].empty() || fields[2].empty()) return std::nullopt;
   // Only checked to be JSON of the right shape (a damaged file must not send garbage); the text is kept.
   boost::system::error_code ec;
-  auto params = json::parse(fields[3], ec);
+  auto params = gridhub::json::parse(fields[3], ec);
   if (ec || !(params.is_object() || params.is_array())) return std::nullopt;
-  auto extra = json::parse(fields[4], ec);
+  auto extra = gridhub::json::parse(fields[4], ec);
   if (ec || !extra.is_object()) return std::nullopt;
   r.product_key = fields[1];
   r.device_key = fields[2];

@@ -142,6 +142,31 @@ TEST_F(CertificateRoutes, ValidDayBounds) {
   EXPECT_EQ(list().size(), 3u);  // refusals record nothing
 }
 
+// The product's defaultValidDay / maxValidDay (spec §3.2) set the default and the bound of validDay.
+TEST_F(CertificateRoutes, TheProductBoundsValidDay) {
+  auto product = ok(get(kProducts, "action=get&productKey=" + pk_));
+  EXPECT_EQ(product.at("defaultValidDay"), 365);
+  EXPECT_EQ(product.at("maxValidDay"), 3650);
+  ok(post(kProducts, "action=update&productKey=" + pk_, {{"defaultValidDay", 30}, {"maxValidDay", 90}}));
+  product = ok(get(kProducts, "action=get&productKey=" + pk_));
+  EXPECT_EQ(product.at("defaultValidDay"), 30);
+  EXPECT_EQ(product.at("maxValidDay"), 90);
+  EXPECT_EQ(apply_ok().at("validDay"), 30);
+  EXPECT_EQ(apply_ok(90).at("validDay"), 90);
+  expect_refused(apply({{"csr", csr_}, {"validDay", 91}}), 400, kCodeInvalidParam,
+                 "validDay must be an integer 1..90 (the product's maxValidDay)");
+  // The product's own bounds: 1..3650 each, the default within the maximum.
+  for (auto [field, bad] : {std::pair{"defaultValidDay", 0}, {"maxValidDay", 0}, {"maxValidDay", 3651}})
+    expect_refused(post(kProducts, "action=update&productKey=" + pk_, {{field, bad}}), 400, kCodeInvalidParam,
+                   std::string(field) + " must be an integer 1..3650");
+  expect_refused(post(kProducts, "action=update&productKey=" + pk_, {{"defaultValidDay", 91}}), 400,
+                 kCodeInvalidParam, "defaultValidDay (91) is above maxValidDay (90)");
+  expect_refused(post(kProducts, "action=update&productKey=" + pk_, {{"defaultValidDay", "30"}}), 400,
+                 kCodeInvalidParam, "defaultValidDay must be an integer");
+  ok(post(kProducts, "action=update&productKey=" + pk_, {{"defaultValidDay", 3650}, {"maxValidDay", 3650}}));
+  EXPECT_EQ(apply_ok().at("validDay"), 3650);
+}
+
 TEST_F(CertificateRoutes, BadCsrsAre400WithThePkiMessage) {
   expect_refused(apply({{"csr", "junk"}}), 400, kCodeInvalidParam, "not a PEM certificate signing request");
   Key weak(EVP_RSA_gen(1024));

@@ -421,6 +421,7 @@ TEST_F(Access, AVersionTwoFileIsMigratedAndAdminJsonBecomesSystem) {
   ASSERT_TRUE(admin_json && ops);
   reg_.reset();
   raw_exec(db_path(),
+           "ALTER TABLE products DROP COLUMN default_valid_day; ALTER TABLE products DROP COLUMN max_valid_day; "
            "DROP TABLE certificates; DROP TABLE org_cas; DROP TABLE topology; "
            "DROP TABLE sessions; DROP TABLE users; DROP TABLE apps; DROP TABLE commands; "
            "UPDATE schema_version SET version = 2");

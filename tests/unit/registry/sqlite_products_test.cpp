@@ -1,6 +1,8 @@
 // Products in the SQLite registry: generated keys, name uniqueness, model rules, in_use, search, limits.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "registry/limits.hpp"
 #include "registry_fixture.hpp"
 
@@ -87,6 +89,34 @@ TEST_F(SqliteProducts, InvalidFieldsAreRefused) {
   p = product_record(org_, "M", "P");
   p.tags = Json{{"k", 1}};
   EXPECT_EQ(reg_->create_product(p).error(), errc::invalid_argument);
+}
+
+TEST_F(SqliteProducts, CertificateValidityIsStoredAndBounded) {
+  Product p = product_record(org_, "M", "P");
+  EXPECT_EQ(p.default_valid_day, 365);
+  EXPECT_EQ(p.max_valid_day, 3650);
+  p.default_valid_day = 30;
+  p.max_valid_day = 90;
+  auto made = reg_->create_product(p);
+  ASSERT_TRUE(made) << made.error().message();
+  auto g = reg_->get_product(org_, made->product_key);
+  EXPECT_EQ(g->default_valid_day, 30);
+  EXPECT_EQ(g->max_valid_day, 90);
+  Product in = *g;
+  in.default_valid_day = 3650;
+  in.max_valid_day = 3650;
+  ASSERT_TRUE(reg_->update_product(in));
+  EXPECT_EQ(reg_->get_product(org_, made->product_key)->default_valid_day, 3650);
+  // 1..3650 each, default <= max: N passes, N+1 does not.
+  for (auto [def, max, good] : {std::tuple{1, 1, true}, {0, 1, false}, {2, 1, false}, {1, 3651, false},
+                                {1, 0, false}, {3650, 3650, true}}) {
+    in.default_valid_day = def;
+    in.max_valid_day = max;
+    EXPECT_EQ(bool(reg_->update_product(in)), good) << def << " " << max;
+    if (!good) {
+      EXPECT_EQ(reg_->update_product(in).error(), errc::invalid_argument);
+    }
+  }
 }
 
 TEST_F(SqliteProducts, ProductsAreScopedToTheirOrg) {

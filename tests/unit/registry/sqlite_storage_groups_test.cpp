@@ -495,14 +495,20 @@ TEST_F(StorageGroups, DeleteModelIsRefusedWhileAGroupHoldsIt) {
 
 TEST_F(StorageGroups, AVersionOneFileIsMigrated) {
   model(org_, "Old");
+  Product old = product_record(org_, "Old", "Old product");
+  old.default_valid_day = 7;  // v1 has no such column: the migration gives the product the defaults
+  const std::string old_pk = reg_->create_product(old)->product_key;
   reg_.reset();
   raw_exec(db_path(),
+           "ALTER TABLE products DROP COLUMN default_valid_day; ALTER TABLE products DROP COLUMN max_valid_day; "
            "DROP TABLE certificates; DROP TABLE org_cas; DROP TABLE topology; "
            "DROP TABLE sessions; DROP TABLE users; DROP TABLE apps; DROP TABLE commands; "
            "DROP TABLE storage_policy_points; DROP TABLE storage_policies; DROP TABLE storage_group_models; "
            "DROP TABLE storage_groups; UPDATE schema_version SET version = 1");
   open();
   EXPECT_TRUE(reg_->get_model(org_, "Old"));
+  EXPECT_EQ(reg_->get_product(org_, old_pk)->default_valid_day, 365);
+  EXPECT_EQ(reg_->get_product(org_, old_pk)->max_valid_day, 3650);
   StorageGroup g = group("A", {"Old"});
   EXPECT_GT(g.id, 0u);
   reg_.reset();
