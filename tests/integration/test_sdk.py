@@ -62,6 +62,8 @@ class Program:
                 self.proc.kill()
                 raise AssertionError("program did not stop on SIGTERM")
         self.reader.join(5)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            pipe.close()
         return self.proc.returncode
 
 
@@ -93,9 +95,8 @@ class SdkAgainstHub(ServerTest):
                 _, _, points, t = posts[-1]
                 latest = self.latest()
                 for k, v in points.items():
-                    # The SDK writes the shortest round-trip digits; the hub's parser (Boost.JSON 1.81, no precise
-                    # mode) may read them one unit in the last place off: equal to 1e-15, not bit for bit.
-                    self.assertTrue(math.isclose(latest[k]["value"], v, rel_tol=1e-15), (k, latest[k]["value"], v))
+                    # The SDK writes the shortest round-trip digits and the hub reads them exactly: bit for bit.
+                    self.assertEqual(latest[k]["value"], v, k)
                     self.assertEqual(latest[k]["time"], t)
                 self.assertIsInstance(latest["cycle_number"]["value"], int)
                 self.assertEqual(points["cycle_number"], 0)
@@ -133,6 +134,45 @@ class SdkAgainstHub(ServerTest):
         r = subprocess.run(args + url, capture_output=True, text=True, timeout=30)
         self.assertEqual(r.returncode, 1)
         self.assertIn("certificate verify failed", r.stderr)
+        self.assertLess(time.time() - t, 5)
+
+    def test_ssl_url_with_a_device_certificate(self):
+        """A biDirectionalAuth product: the SDK presents the certificate the API issued from its CSR."""
+        tls_port = getattr(self.server, "tls_port", None)
+        if not tls_port:
+            self.skipTest("this gridhub has no MQTT/TLS listener")
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+        model = self.server.ok("GET", "/connect-service/v2.1/products", f"action=get&productKey={self.pk}")["modelId"]
+        pk = self.server.create_product("sdk-mutual-tls", model, biDirectionalAuth=True)
+        dev = self.server.create_device(pk, "sdk-tls", device_key="sdk_tls_dev")
+        key = ec.generate_private_key(ec.SECP256R1())
+        csr = x509.CertificateSigningRequestBuilder().subject_name(
+            x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sdk_tls_dev")])).sign(key, hashes.SHA256())
+        data = self.server.ok("POST", "/connect-service/v2.1/certificates",
+                              f"action=apply&productKey={pk}&deviceKey=sdk_tls_dev",
+                              {"csr": csr.public_bytes(serialization.Encoding.PEM).decode()})
+        files = tempfile.mkdtemp(prefix="gridhub-sdk-tls-")
+        cert_file, key_file = os.path.join(files, "cert.pem"), os.path.join(files, "key.pem")
+        with open(cert_file, "w") as f:
+            f.write(data["cert"])
+        with open(key_file, "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        args = [SMART_BATTERY, "--url", f"ssl://127.0.0.1:{tls_port}", "--product-key", pk, "--device-key",
+                "sdk_tls_dev", "--device-secret", dev["deviceSecret"], "--ca-file",
+                os.path.join(self.server.data_dir, "tls", "ca.pem"), "--count", "2", "--interval", "0.05"]
+        r = subprocess.run(args + ["--cert-file", cert_file, "--key-file", key_file], capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.count("response code: 200"), 2, r.stdout)
+        # Without its certificate the login is refused, at once and with the CONNACK's reason.
+        t = time.time()
+        r = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("CONNACK 5", r.stderr)
         self.assertLess(time.time() - t, 5)
 
     def test_bad_credentials_are_reported_at_once(self):
