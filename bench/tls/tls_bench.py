@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """1,000 devices connecting at once over MQTT/TLS and over plain TCP (issue 5 "Performance"): handshakes/s,
-EnOS logins/s and the server's RSS per connection once they are logged in and idle. Run by bench/tls/run.sh,
-which starts the server; prints one JSON object per transport.
+logins/s and the server's RSS per connection once they are logged in and idle. Run by bench/tls/run.sh,
+which starts the servers; prints one JSON object per transport.
 
 Each device opens its connection at the same moment (asyncio, one event loop), completes the TLS handshake
-(TLS 1.3, the local CA of `gridhub serve`), sends its CONNECT (securemode 2, sha256 sign, like the SDKs) and waits
-for CONNACK 0. Rates are counted from the first connect() to the last handshake / CONNACK."""
+(TLS 1.3, the local CA of `gridhub serve`), sends its CONNECT and waits for CONNACK 0. Against Gridhub
+(--target gridhub) the CONNECT is an EnOS login (securemode 2, sha256 sign, like the SDKs, devices created
+through the API first); against Mosquitto (--target mosquitto, the side-by-side peer) a plain MQTT 3.1.1 CONNECT
+without credentials. Rates are counted from the first connect() to the last handshake / CONNACK."""
 import argparse
 import asyncio
 import hashlib
@@ -54,12 +56,15 @@ def mqtt_string(s):
 
 
 def connect_packet(pk, dk, secret):
-    ts = str(int(time.time() * 1000))
-    content = f"clientId{dk}deviceKey{dk}productKey{pk}timestamp{ts}{secret}"
-    password = hashlib.sha256(content.encode()).hexdigest()
-    client_id = f"{dk}|securemode=2,signmethod=sha256,timestamp={ts}|"
-    body = (mqtt_string("MQTT") + bytes([4, 0xC2]) + struct.pack("!H", 300) + mqtt_string(client_id) +
-            mqtt_string(f"{dk}&{pk}") + mqtt_string(password))
+    if pk is None:  # Mosquitto: client id only, clean session, no credentials
+        body = mqtt_string("MQTT") + bytes([4, 0x02]) + struct.pack("!H", 300) + mqtt_string(dk)
+    else:
+        ts = str(int(time.time() * 1000))
+        content = f"clientId{dk}deviceKey{dk}productKey{pk}timestamp{ts}{secret}"
+        password = hashlib.sha256(content.encode()).hexdigest()
+        client_id = f"{dk}|securemode=2,signmethod=sha256,timestamp={ts}|"
+        body = (mqtt_string("MQTT") + bytes([4, 0xC2]) + struct.pack("!H", 300) + mqtt_string(client_id) +
+                mqtt_string(f"{dk}&{pk}") + mqtt_string(password))
     n, length = len(body), b""
     while True:
         byte, n = n % 128, n // 128
@@ -119,11 +124,13 @@ async def run(devices, port, ctx, pid, idle_s):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--http-port", type=int, required=True)
+    ap.add_argument("--target", choices=("gridhub", "mosquitto"), default="gridhub")
+    ap.add_argument("--label", default=None, help="the server's name in the results (default: --target)")
+    ap.add_argument("--http-port", type=int, default=0)
     ap.add_argument("--mqtt-port", type=int, required=True)
     ap.add_argument("--tls-port", type=int, required=True)
-    ap.add_argument("--token", required=True)
-    ap.add_argument("--product-key", required=True)
+    ap.add_argument("--token", default="")
+    ap.add_argument("--product-key", default="")
     ap.add_argument("--ca", required=True)
     ap.add_argument("--server-pid", type=int, required=True)
     ap.add_argument("--devices", type=int, default=1000)
@@ -131,14 +138,19 @@ def main():
     ap.add_argument("--order", default="tcp,tls")
     a = ap.parse_args()
     t = time.perf_counter()
-    devices = create_devices(a.http_port, a.token, a.product_key, a.devices)
-    print(json.dumps({"devices_created": len(devices), "seconds": time.perf_counter() - t}), flush=True)
+    if a.target == "gridhub":
+        devices = create_devices(a.http_port, a.token, a.product_key, a.devices)
+        print(json.dumps({"devices_created": len(devices), "seconds": time.perf_counter() - t,
+                          "server": a.label or a.target}), flush=True)
+    else:
+        devices = [(None, f"tlsbench{i:05d}", None) for i in range(a.devices)]
     ctx = ssl.create_default_context(cafile=a.ca)
     ctx.check_hostname = False
     for transport in a.order.split(","):
         port, c = (a.tls_port, ctx) if transport == "tls" else (a.mqtt_port, None)
         r = asyncio.run(run(devices, port, c, a.server_pid, a.idle))
         r["transport"] = transport
+        r["server"] = a.label or a.target
         print(json.dumps(r), flush=True)
         time.sleep(2)  # the server marks them offline before the next wave logs the same devices in
 

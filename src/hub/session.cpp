@@ -6,7 +6,7 @@
 #include <openssl/ssl.h>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json.hpp>
 
@@ -18,6 +18,7 @@
 #include "hub/tls_login.hpp"
 #include "mqtt/encoder.hpp"
 #include "mqtt/topic_filter.hpp"
+#include "net/tls_socket.hpp"
 
 namespace gridhub::hub {
 
@@ -31,8 +32,12 @@ int64_t now_ms() {
 }
 // Up to this many socket reads per readiness event, so one busy device cannot starve the loop.
 constexpr int kReadsPerWakeup = 4;
-// A TLS connection's own read buffer: a device post is a few hundred bytes; larger records take several reads.
-constexpr std::size_t kTlsReadBuffer = 2048;
+// The read buffer every connection of the thread shares (plain reads, and TLS reads: net::TlsSocket fills it in
+// the same turn that calls our handler).
+char* thread_read_chunk() {
+  thread_local std::unique_ptr<char[]> chunk(new char[kReadChunk]);
+  return chunk.get();
+}
 }  // namespace
 
 Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, LiveSet& live,
@@ -44,7 +49,7 @@ Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, 
       ctx_(*keep_),
       live_(live),
       decoder_(mqtt::kMaxConnectPacketSize) {
-  if (tls) tls_ = std::make_unique<TlsStream>(socket_, *tls);
+  if (tls) tls_ = std::make_unique<net::TlsSocket>(socket_, tls->native_handle());
 }
 
 Session::~Session() { ctx_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed); }
@@ -60,8 +65,7 @@ void Session::start() {
   // The TLS handshake counts against the same CONNECT timeout: a client that stalls in it is closed too.
   arm_timer(TimerMode::ConnectTimeout, kConnectTimeout);
   if (!tls_) return do_wait_read();
-  tls_->async_handshake(asio::ssl::stream_base::server,
-                        [self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
+  tls_->async_handshake([self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
 }
 
 void Session::on_handshake(error_code ec) {
@@ -91,9 +95,10 @@ void Session::close() {
   closed_ = true;
   timer_.cancel();
   ready_timer_.cancel();
+  if (tls_) tls_->shutdown();  // close_notify if the socket takes it now; never waits
   error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  socket_.close(ec);  // a TLS operation waiting completes with operation_aborted
   live_.erase(this);
   logout_all_sub_devices();
   if (connected_ && login_.kind == LoginKind::Device) {
@@ -118,8 +123,7 @@ void Session::do_wait_read() {
   }
   reading_ = true;
   if (tls_) {
-    if (!tls_buffer_) tls_buffer_.reset(new char[kTlsReadBuffer]);
-    return tls_->async_read_some(asio::buffer(tls_buffer_.get(), kTlsReadBuffer),
+    return tls_->async_read_some(asio::buffer(thread_read_chunk(), kReadChunk),
                                  [self = shared_from_this()](error_code ec, std::size_t n) {
                                    self->on_tls_read(ec, n);
                                  });
@@ -131,7 +135,7 @@ void Session::do_wait_read() {
 void Session::on_tls_read(error_code ec, std::size_t n) {
   reading_ = false;
   if (closed_) return;
-  if (n > 0) decoder_.feed(tls_buffer_.get(), n);
+  if (n > 0) decoder_.feed(thread_read_chunk(), n);  // filled just before this handler was called
   if (ec) eof_ = true;  // process what arrived before the peer went away (or broke the TLS stream), then close
   after_read();
 }
@@ -140,10 +144,10 @@ void Session::on_readable(error_code ec) {
   reading_ = false;
   if (closed_) return;
   if (ec) return close();
-  thread_local std::unique_ptr<char[]> chunk(new char[kReadChunk]);
+  char* chunk = thread_read_chunk();
   for (int i = 0; i < kReadsPerWakeup; ++i) {
-    std::size_t n = socket_.read_some(asio::buffer(chunk.get(), kReadChunk), ec);
-    if (n > 0) decoder_.feed(chunk.get(), n);
+    std::size_t n = socket_.read_some(asio::buffer(chunk, kReadChunk), ec);
+    if (n > 0) decoder_.feed(chunk, n);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       ec.clear();
       break;
@@ -397,7 +401,7 @@ void Session::do_write() {
   write_in_flight_ = true;
   writing_.swap(pending_);
   auto done = [self = shared_from_this()](error_code ec, std::size_t) { self->on_write(ec); };
-  if (tls_) asio::async_write(*tls_, asio::buffer(writing_), std::move(done));
+  if (tls_) tls_->async_write(asio::buffer(writing_), std::move(done));
   else asio::async_write(socket_, asio::buffer(writing_), std::move(done));
 }
 

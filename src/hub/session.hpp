@@ -20,9 +20,10 @@
 
 namespace boost::asio::ssl {
 class context;
-template <typename Stream>
-class stream;
 }  // namespace boost::asio::ssl
+namespace gridhub::net {
+class TlsSocket;
+}  // namespace gridhub::net
 
 namespace gridhub::hub {
 
@@ -116,12 +117,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // The sub-device a topic is about when it is not the connection's own device, or null.
   const DeviceIdentity* sub_device_of(const enos::Topic& topic) const;
 
-  using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>;
   boost::asio::ip::tcp::socket socket_;
-  // TLS connections only: the OpenSSL state over socket_, and a small read buffer of their own (a TLS read
-  // completes into its buffer before its handler runs, so the per-thread chunk cannot be shared).
-  std::unique_ptr<TlsStream> tls_;
-  std::unique_ptr<char[]> tls_buffer_;
+  // TLS connections only: OpenSSL reading and writing socket_ itself (net/tls_socket.hpp). Its reads land in the
+  // per-thread chunk like plain TCP's: an idle TLS connection holds no buffer of ours.
+  std::unique_ptr<net::TlsSocket> tls_;
   boost::asio::steady_timer timer_;
   boost::asio::steady_timer ready_timer_;  // delivery_delay after CONNACK: commands may flow
   std::shared_ptr<HubContext> keep_;  // the context outlives every session
