@@ -12,6 +12,8 @@ DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
   python3 python3-paho-mqtt python3-cryptography mosquitto mosquitto-clients
 
 .PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands bench-gateway
+empty :=
+space := $(empty) $(empty)
 
 all: build
 
@@ -23,27 +25,29 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all installed"; fi
 
+# build/: the server, the examples, the benchmarks and the integration tests (the unit tests live in build-asan/;
+# CMAKE_ARGS=-DGRIDHUB_UNIT_TESTS=ON builds them here too).
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -G Ninja -DGRIDHUB_UNIT_TESTS=OFF $(CMAKE_ARGS)
 
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: deps build
+# Every test, once: the unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the integration tests
+# (the real server, built optimised, driven by independent clients).
+test: deps unit build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
-
-unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|json|net|enos|model|registry|tsdb|hub|api|sdk)\.'
 
 integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
-# Every module's unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Every module's unit tests, under ASan + UBSan (Debug, line tables only: -g1 keeps the reports' file:line).
 SANITIZED = mqtt json net enos model pki registry tsdb hub api sdk
-test-sanitize: deps
-	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+unit: deps
+	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
-	cd build-asan && ctest --output-on-failure -j $(JOBS) -R '^(mqtt|json|net|enos|model|registry|tsdb|hub|api|sdk)\.'
+	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 300 -R '^($(subst $(space),|,$(SANITIZED)))\.'
+test-sanitize: unit
 
 # Start Gridhub with the smart-battery lab provisioned, on embedded defaults, and the lab's device program
 # (build/smart_battery, on the C++ device SDK) posting to it: live data with one command. Ctrl-C stops both.
