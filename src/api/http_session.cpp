@@ -13,10 +13,12 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "api/context.hpp"
 #include "api/envelope.hpp"
 #include "api/limits.hpp"
+#include "api/live_session.hpp"
 #include "api/router.hpp"
 
 namespace gridhub::api {
@@ -55,6 +57,10 @@ void HttpSession::on_handshake(beast::error_code ec) {
 }
 
 void HttpSession::close() {
+  if (upgraded_) {
+    if (auto live = live_.lock()) live->close();
+    return;  // the stream was handed over
+  }
   closing_ = true;
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
@@ -117,6 +123,12 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
 
   auto req = parser_->release();
+  if (std::string_view target = req.target(); target.substr(0, target.find('?')) == kLivePath) {
+    if (beast::websocket::is_upgrade(req)) return upgrade_to_live(std::move(req));
+    awaiting_ = true;
+    return on_answer(error(errc::invalid_param, "the live stream is a WebSocket: send an Upgrade request"),
+                     req.version(), false);
+  }
   ApiRequest request;
   request.method.assign(req.method_string());
   request.target.assign(req.target());
@@ -221,6 +233,23 @@ void HttpSession::do_linger() {
                         self->do_linger();
                       });
   });
+}
+
+void HttpSession::upgrade_to_live(http::request<http::string_body> req) {
+  // Pipelined responses still being written would interleave with the 101: refuse the upgrade then.
+  if (!queue_.empty() || continue_) {
+    awaiting_ = true;
+    return on_answer(error(errc::invalid_param, "upgrade after pipelined requests"), req.version(), false);
+  }
+  upgraded_ = true;
+  closing_ = true;
+  std::shared_ptr<LiveStream> live;
+  if (tls_)  // the TLS state moves; the TCP stream under it stays here, kept alive by the live session
+    live = std::make_shared<LiveSession<TlsLiveStream>>(std::move(*tls_), set_->ctx, shared_from_this());
+  else
+    live = std::make_shared<LiveSession<beast::tcp_stream>>(std::move(stream_), set_->ctx, shared_from_this());
+  live_ = live;
+  live->start(std::move(req));
 }
 
 }  // namespace gridhub::api

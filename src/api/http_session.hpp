@@ -28,6 +28,7 @@ namespace gridhub::api {
 
 struct ApiContext;
 class HttpSession;
+class LiveStream;
 
 // What the sessions of one io thread share with the listener. Touched only on that thread; sessions hold it
 // so it outlives them even when the server object is gone first.
@@ -48,7 +49,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession& operator=(const HttpSession&) = delete;
 
   void start();
-  // Closes the socket; pending operations end with operation_aborted and the session goes away.
+  // Closes the socket; pending operations end with operation_aborted and the session goes away. After an
+  // upgrade to the live stream, closes that stream (the server's stop path reaches it through here).
   // REQUIRES: called on the session's io thread.
   void close();
 
@@ -72,6 +74,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(bool close, boost::beast::error_code ec, std::size_t n);
   // After the last response: half-closed, drains what the peer still sends, then closes.
   void do_linger();
+  // GET kLivePath with a WebSocket upgrade: the stream goes to a LiveSession, which keeps this one alive (over
+  // TLS it runs on this session's TCP stream).
+  void upgrade_to_live(boost::beast::http::request<boost::beast::http::string_body> req);
 
   using TlsStream = boost::asio::ssl::stream<boost::beast::tcp_stream&>;
   boost::beast::tcp_stream stream_;  // the TCP connection; its timer bounds every read and write (TLS too)
@@ -86,6 +91,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool closing_ = false;  // a response that closes the connection is queued: read no more
   // Holds a 100 Continue interim response while it is written (never at the same time as a queued one).
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> continue_;
+  std::weak_ptr<LiveStream> live_;  // after an upgrade: the stream now owns the socket
+  bool upgraded_ = false;
 };
 
 }  // namespace gridhub::api

@@ -79,4 +79,19 @@ inline constexpr int kMaxCommandTimeoutSeconds = 60;
 inline constexpr int kDefaultCommandTimeoutSeconds = 30;
 inline constexpr int kDefaultCommandPageSize = 100;
 
+// --- the console's live stream (live_session.cpp; docs/api_live.md) ---
+// The WebSocket path on the API port.
+inline constexpr const char* kLivePath = "/console/v1/live";
+// The client's first message, {"type":"auth",...}, must arrive within this long.
+inline constexpr std::chrono::seconds kLiveAuthTimeout{10};
+// No traffic for this long closes the stream; a ping goes out at half of it (Beast's keep_alive_pings).
+inline constexpr std::chrono::seconds kLiveIdleTimeout{60};
+// Largest message a client may send (auth, subscribe, unsubscribe are small).
+inline constexpr std::size_t kMaxLiveClientMessageBytes = 4 * 1024;
+// Devices one connection may watch.
+inline constexpr std::size_t kMaxLiveDevicesPerConnection = 20;
+// Frames waiting to be written to one client; past it new frames are dropped and counted, and an
+// {"type":"overflow","dropped":n} notice goes out once there is room again.
+inline constexpr std::size_t kMaxLiveQueuedFrames = 256;
+
 }  // namespace gridhub::api

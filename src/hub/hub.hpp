@@ -14,6 +14,7 @@
 #include "hub/command_center.hpp"
 #include "hub/device_directory.hpp"
 #include "hub/limits.hpp"
+#include "hub/live_feed.hpp"
 #include "hub/raw_exchange.hpp"
 #include "hub/registry_view.hpp"
 #include "mqtt/limits.hpp"
@@ -79,6 +80,7 @@ struct HubContext {
   RawExchange raw;  // raw pass-through down requests waiting for their replies
   net::FailureLimiter device_logins, address_logins;
   std::atomic<uint64_t> next_notice_id{1};  // ids of the hub's own downstream requests (combine notices)
+  LiveFeed live;  // acknowledged measure points and presence, for the console's live stream
 };
 
 class Hub {
@@ -114,6 +116,8 @@ class Hub {
   RegistryView& view() { return view_; }
   CommandCenter& commands() { return ctx_->commands; }
   RawExchange& raw() { return ctx_->raw; }
+  // Who watches devices live (the console's WebSocket stream); thread-safe.
+  LiveFeed& live_feed() { return ctx_->live; }
 
  private:
   struct Loop;

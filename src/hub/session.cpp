@@ -104,7 +104,9 @@ void Session::close() {
   if (connected_ && login_.kind == LoginKind::Device) {
     const auto& d = login_.device;
     if (ctx_.directory.release(d.product_key, d.device_key, this)) {
-      ctx_.registry.device_offline(d.product_key, d.device_key, now_ms());
+      const int64_t now = now_ms();
+      ctx_.registry.device_offline(d.product_key, d.device_key, now);
+      ctx_.live.presence(d.asset_id, d.product_key, d.device_key, false, now);
       ctx_.commands.device_offline(d.product_key, d.device_key);
       spdlog::info("device {}/{} offline", d.product_key, d.device_key);
     }
@@ -271,7 +273,9 @@ void Session::handle(mqtt::Connect& p) {
       spdlog::info("device {}/{} logged in again: closing its previous connection", d.product_key, d.device_key);
       previous->kick_async(d.product_key, d.device_key);  // closes it, or logs it out of a gateway
     }
-    ctx_.registry.device_online(d.product_key, d.device_key, now_ms());
+    const int64_t now = now_ms();
+    ctx_.registry.device_online(d.product_key, d.device_key, now);
+    ctx_.live.presence(d.asset_id, d.product_key, d.device_key, true, now);
     spdlog::info("device {}/{} online", d.product_key, d.device_key);
   }
   if (ctx_.options.connack_delay.count() > 0) {

@@ -132,7 +132,9 @@ void Session::login_sub_device(const DeviceEntry& device) {
     // stops speaking for it.
     previous->kick_async(device.product_key, device.device_key);
   }
-  ctx_.registry.device_online(device.product_key, device.device_key, now_ms());
+  const int64_t now = now_ms();
+  ctx_.registry.device_online(device.product_key, device.device_key, now);
+  ctx_.live.presence(device.asset_id, device.product_key, device.device_key, true, now);
   spdlog::info("sub-device {}/{} online through gateway {}/{}", device.product_key, device.device_key,
                login_.device.product_key, login_.device.device_key);
   // Commands wait for the delivery delay, as for a device of its own (the gateway's SDK registers handlers).
@@ -150,7 +152,9 @@ void Session::logout_sub_device(const std::string& key) {
   const DeviceIdentity d = std::move(it->second);
   sub_devices_.erase(it);
   if (ctx_.directory.release(d.product_key, d.device_key, this)) {
-    ctx_.registry.device_offline(d.product_key, d.device_key, now_ms());
+    const int64_t now = now_ms();
+    ctx_.registry.device_offline(d.product_key, d.device_key, now);
+    ctx_.live.presence(d.asset_id, d.product_key, d.device_key, false, now);
     ctx_.commands.device_offline(d.product_key, d.device_key);
     spdlog::info("sub-device {}/{} offline", d.product_key, d.device_key);
   }

@@ -220,9 +220,15 @@ void Session::persist_then_reply(std::string topic, std::string_view id, uint8_t
   } else {
     r.count = outcome.samples.size();
   }
-  auto done = [self = shared_from_this(), r = std::move(r)](std::error_code ec) mutable {  // called once
+  // Watched devices' points, taken before the samples move to the store and published once they are durable.
+  auto live = events ? std::vector<std::shared_ptr<const LiveUpdate>>() : ctx_.live.collect(outcome.samples);
+  auto done = [self = shared_from_this(), r = std::move(r), live = std::move(live)](std::error_code ec) mutable {
     auto executor = self->socket_.get_executor();
-    asio::post(executor, [self = std::move(self), r = std::move(r), ec] { self->on_durable(r, ec); });
+    asio::post(executor, [self = std::move(self), r = std::move(r), live = std::move(live), ec] {
+      self->on_durable(r, ec);
+      if (!ec)
+        for (const auto& u : live) self->ctx_.live.publish(u);
+    });
   };
   if (events) ctx_.events.append(std::move(outcome.events), std::move(done));
   else ctx_.store.append(std::move(outcome.samples), std::move(done));
