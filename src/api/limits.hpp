@@ -93,5 +93,8 @@ inline constexpr std::size_t kMaxLiveDevicesPerConnection = 20;
 // Frames waiting to be written to one client; past it new frames are dropped and counted, and an
 // {"type":"overflow","dropped":n} notice goes out once there is room again.
 inline constexpr std::size_t kMaxLiveQueuedFrames = 256;
+// The live socket's kernel send buffer, fixed (no autotuning): what a client that does not read can pin in the
+// kernel stays small too, and the frame queue fills soon enough to tell the client.
+inline constexpr int kLiveSendBufferBytes = 64 * 1024;
 
 }  // namespace gridhub::api

@@ -23,12 +23,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace json = boost::json;
 
-namespace {
-// The live socket's kernel send buffer, fixed (no autotuning): what a client that does not read can pin in the
-// kernel stays small too, and the frame queue (kMaxLiveQueuedFrames) fills soon enough to tell the client.
-// (Belongs in limits.hpp; kept here so that a late change did not rebuild the whole API.)
-constexpr int kLiveSendBufferBytes = 64 * 1024;
-}  // namespace
 
 template <class Stream>
 LiveSession<Stream>::LiveSession(Stream stream, ApiContext& ctx, std::shared_ptr<void> owner)

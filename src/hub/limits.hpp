@@ -29,4 +29,7 @@ inline constexpr const char* kRawEventKey = "$up_raw";
 // Sub-devices in one batch login.
 inline constexpr std::size_t kMaxBatchLogin = 200;
 
+// Live-feed subscriptions (console watchers of a device) over all connections; past it subscribe() refuses.
+inline constexpr std::size_t kMaxLiveSubscriptions = 5000;
+
 }  // namespace gridhub::hub

@@ -17,12 +17,10 @@
 #include <variant>
 #include <vector>
 
+#include "hub/limits.hpp"
 #include "tsdb/sample.hpp"
 
 namespace gridhub::hub {
-
-// Subscriptions over all watchers; past it subscribe() refuses (console watchers are few).
-inline constexpr std::size_t kMaxLiveSubscriptions = 5000;
 
 // One device's points of one timestamp, as acknowledged to the device.
 struct LiveMeasurepoints {
