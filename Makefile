@@ -9,7 +9,11 @@ DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
   libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libcli11-dev \
   libzstd-dev libgtest-dev libgmock-dev \
-  python3 python3-paho-mqtt python3-cryptography python3-websocket mosquitto mosquitto-clients
+  python3 python3-paho-mqtt python3-cryptography python3-websocket mosquitto mosquitto-clients \
+  chromium fonts-wqy-microhei
+# The console's build (esbuild) and browser tests (playwright-core) run on Node.js: Debian's nodejs and npm,
+# unless a node and npm are already on PATH (another distribution's nodejs package conflicts with Debian's npm).
+NODE_PACKAGES = $(if $(shell command -v node 2>/dev/null),,nodejs)$(if $(shell command -v npm 2>/dev/null),, npm)
 
 .PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands bench-gateway
 empty :=
@@ -18,7 +22,7 @@ space := $(empty) $(empty)
 all: build
 
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEB_PACKAGES) $(NODE_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "api/apim_replay.hpp"
 #include "api/apim_token.hpp"
+#include "api/console_assets.hpp"
 #include "api/limits.hpp"
 #include "api/model_cache.hpp"
 #include "hub/hub.hpp"
@@ -24,6 +26,17 @@ inline int64_t system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// What a device should use to reach this server (GET /system/v2.1/environment): set by the server once its
+// listeners are bound, before the io threads run; read-only afterwards.
+struct EnvironmentInfo {
+  std::string public_host;                // http.public_host; "" = the host of the request's Host header
+  std::string listen_host = "127.0.0.1";  // when the Host header is absent or not a host name / IP literal
+  uint16_t mqtt_port = 0;
+  uint16_t mqtt_tls_port = 0;             // 0 = no MQTT/TLS listener
+  uint16_t http_port = 0;
+  bool https = false;                     // the API (and so the live stream) is served over TLS
+};
 
 // Shared by every io thread: the references are thread-safe services, the cache locks itself, and now_ms must
 // be callable from any thread.
@@ -44,6 +57,10 @@ struct ApiContext {
   // Time is passed in (tests fix it); epoch milliseconds.
   std::function<int64_t()> now_ms = system_now_ms;
   ModelCache models;
+  // The web console's files (http_session.cpp answers its paths) and the environment information; both set
+  // before the io threads run.
+  ConsoleSource console;
+  EnvironmentInfo environment;
 
   // --- who may use the API (auth.cpp, apim_token_service.cpp, access_routes.cpp; docs/api_access.md) ---
   ApimTokens apim_tokens;

@@ -15,6 +15,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "api/console_assets.hpp"
 #include "api/context.hpp"
 #include "api/envelope.hpp"
 #include "api/limits.hpp"
@@ -129,6 +130,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return on_answer(error(errc::invalid_param, "the live stream is a WebSocket: send an Upgrade request"),
                      req.version(), false);
   }
+  if (std::string_view target = req.target(); is_console_path(target.substr(0, target.find('?')))) {
+    return answer_console(req);
+  }
   ApiRequest request;
   request.method.assign(req.method_string());
   request.target.assign(req.target());
@@ -136,6 +140,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   request.apim_access_token.assign(req["apim-accesstoken"]);
   request.apim_timestamp.assign(req["apim-timestamp"]);
   request.apim_signature.assign(req["apim-signature"]);
+  request.host.assign(req[http::field::host]);
   beast::error_code peer_ec;
   const auto peer = stream_.socket().remote_endpoint(peer_ec);
   if (!peer_ec) request.remote_address = peer.address().to_string();
@@ -167,6 +172,31 @@ void HttpSession::on_answer(ApiResponse answer, unsigned version, bool keep_aliv
   res.keep_alive(keep_alive);
   res.body() = std::move(answer.body);
   res.prepare_payload();
+  queue(std::move(res));
+  if (queue_.size() < kMaxQueuedResponses) do_read();
+}
+
+void HttpSession::answer_console(const http::request<http::string_body>& req) {
+  const std::string_view target = req.target();
+  ConsoleRequest request;
+  request.method = req.method_string();
+  request.path = target.substr(0, target.find('?'));
+  request.accept_encoding = req[http::field::accept_encoding];
+  request.if_none_match = req[http::field::if_none_match];
+  ConsoleReply reply = serve_console(set_->ctx.console, request);
+  Response res{static_cast<http::status>(reply.status), req.version()};
+  res.set(http::field::server, "gridhub");
+  res.set(http::field::content_type, reply.content_type);
+  for (auto& [name, value] : reply.headers) res.set(name, value);
+  res.keep_alive(req.keep_alive() && (request.method == "GET" || request.method == "HEAD"));
+  if (reply.status == 304) {
+    // No Content-Length: a 304's would have to be the full representation's (RFC 9110 §8.6).
+  } else if (reply.omit_body) {
+    res.content_length(reply.body.size());  // HEAD: the length a GET would send, and no body
+  } else {
+    res.body() = std::move(reply.body);
+    res.prepare_payload();
+  }
   queue(std::move(res));
   if (queue_.size() < kMaxQueuedResponses) do_read();
 }

@@ -67,6 +67,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_read(boost::beast::error_code ec, std::size_t n);
   // The router's answer to the request being handled, back on this session's thread.
   void on_answer(ApiResponse answer, unsigned version, bool keep_alive);
+  // A console file (console_assets.hpp): served here, not by the router, since it is no JSON API call and
+  // needs the request's headers and its own response headers.
+  void answer_console(const boost::beast::http::request<boost::beast::http::string_body>& req);
   // Answers a request the parser refused (too large, malformed) and closes after the answer.
   void refuse(boost::beast::error_code ec);
   void queue(Response res);

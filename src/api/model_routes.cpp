@@ -1,7 +1,9 @@
 // Thing-model routes: import (console export), create (API format, optionally inheriting), clone, get, export,
-// search, update and delete. Models are stored as console JSON; inheritance lives in the registry's
-// parent_model_id and is checked along the whole chain on every write.
+// search, update and delete, and the console's drafts (update?draft=true, publish, discardDraft). Models are
+// stored as console JSON; inheritance lives in the registry's parent_model_id and is checked along the whole
+// chain on every write.
 #include <boost/json/serialize.hpp>
+#include <optional>
 #include <set>
 
 #include "api/envelope.hpp"
@@ -48,6 +50,7 @@ boost::json::object model_view(const LoadedModel& lm) {
   o["orgId"] = lm.record.org_id;
   o["createTime"] = lm.record.create_time;
   o["updateTime"] = lm.record.update_time;
+  o["hasDraft"] = !lm.record.draft_body.empty();
   boost::json::object inherited;
   for (std::size_t k = 0; k < std::size(model::kAllElementKinds); ++k) {
     boost::json::array ids;
@@ -90,6 +93,28 @@ ApiResponse store_model(ApiContext& ctx, const ApiCall& call, model::ThingModel 
     return error(r.error(), Subject::Model, "model " + m.model_id + ": " + r.error().message());
   }
   return ok(boost::json::object{{"modelId", m.model_id}});
+}
+
+// New content for an existing model, checked against its place in the chain: what it inherits (merged into `m`)
+// and what inherits from it. Returns the error response, if any.
+std::optional<ApiResponse> refit_in_chain(ApiContext& ctx, const ApiCall& call, const registry::ModelRecord& rec,
+                                          model::ThingModel& m) {
+  std::string message;
+  m.parent_model_id = rec.parent_model_id;
+  if (!m.parent_model_id.empty()) {
+    auto checked = check_against_ancestors(ctx.registry, call.org_id, std::move(m), message);
+    if (!checked) return error(checked.error(), Subject::Model, message);
+    m = std::move(*checked);
+  }
+  if (auto ec = check_descendants(ctx.registry, call.org_id, m, message)) return error(ec, Subject::Model, message);
+  return std::nullopt;
+}
+
+ApiResponse save_new_version(ApiContext& ctx, registry::ModelRecord& rec) {
+  rec.update_time = std::max(ctx.now_ms(), rec.update_time + 1);  // a new version even within one millisecond
+  if (auto r = ctx.registry.update_model(rec); !r)
+    return error(r.error(), Subject::Model, "model " + rec.model_id + ": " + r.error().message());
+  return ok(boost::json::object{{"modelId", rec.model_id}});
 }
 
 // modelId from the query, checked.
@@ -160,7 +185,14 @@ ApiResponse model_get(ApiContext& ctx, const ApiCall& call) {
   const std::string_view format = call.query.get("format");
   if (format == "console") return model_export(ctx, call);
   if (!format.empty() && format != "api") return error(errc::invalid_param, "format must be api or console");
-  auto loaded = load_model(ctx.registry, call.org_id, id, message);
+  bool draft = false;
+  if (!query_bool(call.query, "draft", draft, message)) return error(errc::invalid_param, message);
+  auto chain = load_chain(ctx.registry, call.org_id, id, message);
+  if (!chain) return error(chain.error(), Subject::Model, message);
+  // The draft resolves against the published ancestors, as publish will check it. The record keeps its
+  // draft_body, so the view still says hasDraft.
+  if (draft && !chain->front().draft_body.empty()) chain->front().body = chain->front().draft_body;
+  auto loaded = resolve_chain(std::move(*chain), message);
   if (!loaded) return error(loaded.error(), Subject::Model, message);
   return ok(model_view(*loaded));
 }
@@ -168,11 +200,13 @@ ApiResponse model_get(ApiContext& ctx, const ApiCall& call) {
 ApiResponse model_export(ApiContext& ctx, const ApiCall& call) {
   std::string id, message;
   if (!query_model_id(call, "modelId", id, message)) return error(errc::invalid_param, message);
+  bool draft = false;
+  if (!query_bool(call.query, "draft", draft, message)) return error(errc::invalid_param, message);
   auto rec = ctx.registry.get_model(call.org_id, id);
   if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
   // Stored as export_console_json(model, orgId): already the console format of this OU.
   boost::system::error_code ec;
-  boost::json::value doc = gridhub::json::parse(rec->body, ec);
+  boost::json::value doc = gridhub::json::parse(draft && !rec->draft_body.empty() ? rec->draft_body : rec->body, ec);
   if (ec) return error(errc::internal, "stored model " + id + " is not JSON");
   return ok(std::move(doc));
 }
@@ -239,6 +273,7 @@ ApiResponse model_search(ApiContext& ctx, const ApiCall& call) {
       data.push_back(boost::json::object{{"modelId", rec.model_id},
                                          {"parentModelId", rec.parent_model_id},
                                          {"validationEnabled", rec.validation_enabled},
+                                         {"hasDraft", !rec.draft_body.empty()},
                                          {"error", message}});
     }
   }
@@ -248,16 +283,27 @@ ApiResponse model_search(ApiContext& ctx, const ApiCall& call) {
 ApiResponse model_update(ApiContext& ctx, const ApiCall& call) {
   std::string id, message;
   if (!query_model_id(call, "modelId", id, message)) return error(errc::invalid_param, message);
+  // draft=true: the model goes to the draft; the published model, which devices are validated against, stays.
+  bool draft = false;
+  if (!query_bool(call.query, "draft", draft, message)) return error(errc::invalid_param, message);
   auto rec = ctx.registry.get_model(call.org_id, id);
   if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
   boost::json::object body;
   if (!parse_body_object(call.request.body, body, message)) return error(errc::invalid_param, message);
   FieldReader f(body);
   const bool has_switch = f.has("validationEnabled");
+  const bool validation_before = rec->validation_enabled;
   f.boolean("validationEnabled", rec->validation_enabled);
   if (!f.ok()) return error(errc::invalid_param, f.error());
   bool has_model = body.contains("name");
   for (auto key : kElementKeys) has_model = has_model || body.contains(key);
+  if (draft) {
+    // The switch acts on devices at once, so it is no part of a draft; a get -> update round trip sends it
+    // unchanged, which is fine.
+    if (rec->validation_enabled != validation_before)
+      return error(errc::invalid_param, "validationEnabled is not part of a draft: change it without draft=true");
+    if (!has_model) return error(errc::invalid_param, "nothing to update: a draft needs the model (attributes, ...)");
+  }
   if (!has_switch && !has_model)
     return error(errc::invalid_param, "nothing to update: send validationEnabled and/or the model (attributes, ...)");
 
@@ -272,18 +318,38 @@ ApiResponse model_update(ApiContext& ctx, const ApiCall& call) {
     std::string detail;
     auto m = model::from_api_json(boost::json::value(std::move(body)), &detail);
     if (!m) return error(m.error(), Subject::Model, "invalid model: " + (detail.empty() ? m.error().message() : detail));
-    m->parent_model_id = rec->parent_model_id;
-    if (!m->parent_model_id.empty()) {
-      auto checked = check_against_ancestors(ctx.registry, call.org_id, std::move(*m), message);
-      if (!checked) return error(checked.error(), Subject::Model, message);
-      m = std::move(*checked);
-    }
-    if (auto ec = check_descendants(ctx.registry, call.org_id, *m, message)) return error(ec, Subject::Model, message);
-    rec->body = boost::json::serialize(model::export_console_json(*m, call.org_id));
+    if (auto failed = refit_in_chain(ctx, call, *rec, *m)) return std::move(*failed);
+    (draft ? rec->draft_body : rec->body) = boost::json::serialize(model::export_console_json(*m, call.org_id));
   }
-  rec->update_time = std::max(ctx.now_ms(), rec->update_time + 1);  // a new version even within one millisecond
-  if (auto r = ctx.registry.update_model(*rec); !r)
-    return error(r.error(), Subject::Model, "model " + id + ": " + r.error().message());
+  return save_new_version(ctx, *rec);
+}
+
+ApiResponse model_publish(ApiContext& ctx, const ApiCall& call) {
+  std::string id, message;
+  if (!query_model_id(call, "modelId", id, message)) return error(errc::invalid_param, message);
+  auto rec = ctx.registry.get_model(call.org_id, id);
+  if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
+  if (rec->draft_body.empty()) return error(errc::invalid_param, "model " + id + " has no draft");
+  std::string detail;
+  auto m = model::import_console_json(rec->draft_body, &detail);
+  if (!m) return error(errc::internal, "the draft of model " + id + " does not load: " + detail);
+  // The checks of update, again: ancestors and descendants may have changed since the draft was saved.
+  if (auto failed = refit_in_chain(ctx, call, *rec, *m)) return std::move(*failed);
+  rec->body = boost::json::serialize(model::export_console_json(*m, call.org_id));
+  rec->draft_body.clear();
+  return save_new_version(ctx, *rec);
+}
+
+ApiResponse model_discard_draft(ApiContext& ctx, const ApiCall& call) {
+  std::string id, message;
+  if (!query_model_id(call, "modelId", id, message)) return error(errc::invalid_param, message);
+  auto rec = ctx.registry.get_model(call.org_id, id);
+  if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
+  if (!rec->draft_body.empty()) {  // discarding nothing succeeds: the caller's intent holds either way
+    rec->draft_body.clear();
+    if (auto r = ctx.registry.update_model(*rec); !r)
+      return error(r.error(), Subject::Model, "model " + id + ": " + r.error().message());
+  }
   return ok(boost::json::object{{"modelId", id}});
 }
 

@@ -38,6 +38,7 @@ constexpr std::string_view kProducts = "/connect-service/v2.1/products";
 constexpr std::string_view kDevices = "/connect-service/v2.1/devices";
 constexpr std::string_view kMeasurepoints = "/connect-service/v2.1/measurepoints";
 constexpr std::string_view kSystem = "/system/v2.1/stats";
+constexpr std::string_view kEnvironment = "/system/v2.1/environment";
 constexpr std::string_view kStorageGroups = "/tsdb-policy/v2.1/storage-groups";
 constexpr std::string_view kPolicies = "/tsdb-policy/v2.1/policies";
 constexpr std::string_view kCommands = "/connect-service/v2.1/commands";
@@ -58,6 +59,8 @@ constexpr Route kRoutes[] = {
     {kModels, "search", "POST", Access::Read, model_search},
     {kModels, "update", "POST", Access::Write, model_update},
     {kModels, "delete", "POST", Access::Write, model_delete},
+    {kModels, "publish", "POST", Access::Write, model_publish},
+    {kModels, "discardDraft", "POST", Access::Write, model_discard_draft},
     {kProducts, "create", "POST", Access::Write, product_create},
     {kProducts, "get", "GET", Access::Read, product_get},
     {kProducts, "search", "POST", Access::Read, product_search},
@@ -121,6 +124,7 @@ constexpr Route kRoutes[] = {
     {kOrgs, "create", "POST", Access::System, org_create},
     {kOrgs, "get", "GET", Access::Read, org_get},
     {kSystem, "get", "GET", Access::Read, system_stats},
+    {kEnvironment, "get", "GET", Access::Read, system_environment},
 };
 
 // Answers through `done` (exactly once) and returns; an asynchronous route answers later.

@@ -17,6 +17,7 @@ struct ApiRequest {
   // apim-signature headers ("" when absent).
   std::string apim_access_token, apim_timestamp, apim_signature;
   std::string remote_address;  // the peer's IP address as text (rate limits of failed logins)
+  std::string host;            // the Host header ("" when absent): the environment information's default host
 };
 
 struct ApiResponse {

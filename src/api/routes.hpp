@@ -1,6 +1,9 @@
 // Every route handler (one table in router.cpp maps path + action to them). Each is a plain function of the
 // context and the checked call: it never sees a socket and returns the whole response.
 #pragma once
+#include <string>
+#include <string_view>
+
 #include "api/api_call.hpp"
 #include "api/context.hpp"
 #include "api/router.hpp"
@@ -21,6 +24,9 @@ ApiResponse model_export(ApiContext&, const ApiCall&);
 ApiResponse model_search(ApiContext&, const ApiCall&);
 ApiResponse model_update(ApiContext&, const ApiCall&);
 ApiResponse model_delete(ApiContext&, const ApiCall&);
+// update?draft=true writes the draft; publish moves it to the published model; discardDraft drops it.
+ApiResponse model_publish(ApiContext&, const ApiCall&);
+ApiResponse model_discard_draft(ApiContext&, const ApiCall&);
 
 // product_routes.cpp: /connect-service/v2.1/products
 ApiResponse product_create(ApiContext&, const ApiCall&);
@@ -105,7 +111,14 @@ ApiResponse app_delete(ApiContext&, const ApiCall&);
 ApiResponse org_create(ApiContext&, const ApiCall&);
 ApiResponse org_get(ApiContext&, const ApiCall&);
 
-// system_routes.cpp: /system/v2.1/stats (Gridhub's own: counters an operator watches)
+// system_routes.cpp: /system/v2.1/stats (Gridhub's own: counters an operator watches) and
+// /system/v2.1/environment (what a device should use: EnOS's Help > Environment Information)
 ApiResponse system_stats(ApiContext&, const ApiCall&);
+ApiResponse system_environment(ApiContext&, const ApiCall&);
+// A host name (RFC 1123 labels), an IPv4 literal, or an IPv6 literal (bare or in brackets).
+bool is_valid_host(std::string_view host);
+// The host part of a Host header value ("10.0.0.5:8080" -> "10.0.0.5", "[::1]:80" -> "[::1]"), or "" when the
+// value is not a valid host with an optional port.
+std::string host_of_header(std::string_view host_header);
 
 }  // namespace gridhub::api

@@ -13,7 +13,10 @@
 #include <map>
 #include <sstream>
 
+#include "json/parse.hpp"
 #include "model/console_json.hpp"
+#include "registry/errc.hpp"
+#include "registry/keys.hpp"
 #include "server/demo_model.hpp"
 
 namespace gridhub::server {
@@ -39,6 +42,7 @@ constexpr const char* kDemoProductName = "Smartbattery_Product";
 constexpr const char* kDemoDeviceName = "Smartbattery_Device";
 constexpr const char* kDemoStorageGroup = "Developer_Bootcamp";
 constexpr const char* kDemoRetention = "3M";
+constexpr const char* kDemoConsoleUser = "admin";
 
 // The storage type that keeps a point of this signal type (the lab's step 4 uses AI_RAW for its AI points).
 const char* storage_type_for(model::SignalType signal) {
@@ -133,6 +137,36 @@ bool ensure_admin(registry::Registry& registry, const std::string& data_dir, Adm
   return true;
 }
 
+// The lab's console login: user "admin" (role admin) with a random password, kept in demo.json so that every
+// start shows the same one. A user of that name made by someone else is left alone, its password unknown here.
+bool provision_demo_console_user(registry::Registry& registry, const std::string& org_id, const std::string& data_dir,
+                                 DemoInfo& out, std::string& error) {
+  out.console_user = kDemoConsoleUser;
+  std::string text, saved_password;
+  if (read_file(data_dir + "/demo.json", text)) {
+    boost::system::error_code ec;
+    auto saved = json::parse(text, ec);
+    if (!ec && saved.is_object())
+      if (auto* p = saved.get_object().if_contains("consolePassword"); p && p->is_string())
+        saved_password = std::string(p->get_string());
+  }
+  for (const auto& u : registry.list_users(org_id))
+    if (u.username == kDemoConsoleUser) {
+      // Shown again only while it still opens the console (someone may have changed it since).
+      if (!saved_password.empty() && registry.check_password(kDemoConsoleUser, saved_password))
+        out.console_password = saved_password;
+      return true;
+    }
+  const std::string password = registry::random_key(16);
+  auto created = registry.create_user(org_id, kDemoConsoleUser, password, "admin");
+  if (!created) {
+    if (created.error() == registry::errc::already_exists) return true;  // the name is taken in another OU
+    return error = "demo console user: " + created.error().message(), false;
+  }
+  out.console_password = password;
+  return true;
+}
+
 bool provision_demo(registry::Registry& registry, const std::string& org_id, const std::string& data_dir,
                     DemoInfo& out, std::string& error) {
   const int64_t now = now_ms();
@@ -196,10 +230,13 @@ bool provision_demo(registry::Registry& registry, const std::string& org_id, con
   out.device_secret = device->device_secret;
   out.asset_id = device->asset_id;
 
+  if (!provision_demo_console_user(registry, org_id, data_dir, out, error)) return false;
+
   boost::json::object demo{{"orgId", out.org_id},           {"modelId", out.model_id},
                            {"productKey", out.product_key}, {"productSecret", out.product_secret},
                            {"deviceKey", out.device_key},   {"deviceSecret", out.device_secret},
-                           {"assetId", out.asset_id}};
+                           {"assetId", out.asset_id},       {"consoleUser", out.console_user}};
+  if (!out.console_password.empty()) demo["consolePassword"] = out.console_password;
   return write_private_file(data_dir + "/demo.json", boost::json::serialize(demo) + "\n", error);
 }
 

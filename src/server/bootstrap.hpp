@@ -18,10 +18,13 @@ bool ensure_admin(registry::Registry& registry, const std::string& data_dir, Adm
 
 struct DemoInfo {
   std::string org_id, model_id, product_key, product_secret, device_key, device_secret, asset_id;
+  // The console login of the lab (user kDemoConsoleUser); the password is empty when that user was made by
+  // someone else (then it is theirs to know).
+  std::string console_user, console_password;
 };
 
-// Model (from the shipped demo model file), product and device of the lab; creates what is missing, keeps what
-// exists, and writes DIR/demo.json.
+// Model (from the shipped demo model file), product, device and console user of the lab; creates what is
+// missing, keeps what exists, and writes DIR/demo.json (mode 0600: it holds the secrets and the password).
 bool provision_demo(registry::Registry& registry, const std::string& org_id, const std::string& data_dir,
                     DemoInfo& out, std::string& error);
 

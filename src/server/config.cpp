@@ -72,6 +72,8 @@ bool load_config_file(const std::string& path, Config& c, std::string& error) {
        [&](std::string_view v) { return parse_number(v, c.event_retention_days) && c.event_retention_days > 0; }},
       {"http.port", [&](std::string_view v) { return parse_number(v, c.http_port); }},
       {"http.tls", [&](std::string_view v) { return parse_bool(v, c.http_tls); }},
+      {"http.console_dir", [&](std::string_view v) { return parse_string(v, c.console_dir); }},
+      {"http.public_host", [&](std::string_view v) { return parse_string(v, c.public_host); }},
       {"mqtt.tls", [&](std::string_view v) { return parse_bool(v, c.mqtt_tls); }},
       {"mqtt.tls_port", [&](std::string_view v) { return parse_number(v, c.tls_port); }},
       {"tls.cert", [&](std::string_view v) { return parse_string(v, c.tls_cert); }},

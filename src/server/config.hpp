@@ -28,6 +28,11 @@ struct Config {
   unsigned login_failures_per_address = 20;
   unsigned max_sub_devices = 200;  // sub-devices one gateway connection may have online at once  // the same per source address
   bool demo = false;                    // provision the smart-battery lab
+  // The web console (docs/console.md): served from this directory, read per request, instead of the copy built
+  // into the binary ("" = the built-in copy). For front-end work: `node console/build.mjs DIR --dev`.
+  std::string console_dir;
+  // The host devices and browsers should use (environment information); "" = the host the browser asked for.
+  std::string public_host;
 };
 
 // Reads a TOML file into `config`: top-level `key = value` pairs and the sections [mqtt], [http], [tls], [store],

@@ -13,10 +13,12 @@
 #include <thread>
 
 #include "api/api_server.hpp"
+#include "api/routes.hpp"
 #include "hub/hub.hpp"
 #include "registry/event_log.hpp"
 #include "registry/sqlite_registry.hpp"
 #include "server/bootstrap.hpp"
+#include "server/embedded_console.hpp"
 #include "server/retention.hpp"
 #include "server/tls_setup.hpp"
 #include "tsdb/time_series_store.hpp"
@@ -71,10 +73,14 @@ void print_demo(const Config& config, const AdminInfo& admin, const DemoInfo& de
       "  deviceSecret     %s\n"
       "  assetId          %s\n"
       "  admin credential %s (Authorization: Bearer <token>)\n"
+      "  web console      %s://%s:%u/  user %s, password %s\n"
       "  demo details     %s/demo.json\n\n",
       host.c_str(), mqtt_port, tls_line.c_str(), https ? "https" : "http", host.c_str(), http_port,
       admin.org_id.c_str(), demo.product_key.c_str(),
       demo.device_key.c_str(), demo.device_secret.c_str(), demo.asset_id.c_str(), admin.admin_file.c_str(),
+      https ? "https" : "http", host.c_str(), http_port, demo.console_user.c_str(),
+      demo.console_password.empty() ? "(not shown: this user was set up by someone else)"
+                                    : demo.console_password.c_str(),
       config.data_dir.c_str());
   std::fflush(stdout);
 }
@@ -138,6 +144,19 @@ int run_server(const Config& config) {
     return 1;
   }
 
+  // The console's dev directory must hold a console: a typo should not look like a broken front end.
+  std::string console_dir = config.console_dir;
+  while (console_dir.size() > 1 && console_dir.back() == '/') console_dir.pop_back();
+  if (!console_dir.empty() && !std::filesystem::is_regular_file(console_dir + "/index.html", fs_ec)) {
+    spdlog::critical("--console-dir {}: no index.html there (build one with node console/build.mjs {} --dev)",
+                     console_dir, console_dir);
+    return 1;
+  }
+  if (!config.public_host.empty() && !api::is_valid_host(config.public_host)) {
+    spdlog::critical("http.public_host '{}' is not a host name or an IP address", config.public_host);
+    return 1;
+  }
+
   const unsigned n = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::io_context*> loops;
@@ -175,6 +194,18 @@ int run_server(const Config& config) {
     return 1;
   }
   const uint16_t http_port = https ? https->port() : api.port();
+  // Set before the loops run; read-only afterwards.
+  api::ApiContext& api_ctx = api.context();
+  api_ctx.console.dir = console_dir;
+  if (console_dir.empty()) api_ctx.console.embedded = embedded_console_assets();
+  api_ctx.environment.public_host = config.public_host;
+  api_ctx.environment.listen_host = config.bind == "0.0.0.0" || config.bind == "::" ? "127.0.0.1" : config.bind;
+  api_ctx.environment.mqtt_port = hub.mqtt_port();
+  api_ctx.environment.mqtt_tls_port = hub.tls_port();
+  api_ctx.environment.http_port = http_port;
+  api_ctx.environment.https = https != nullptr;
+  if (!console_dir.empty()) spdlog::info("console served from {} (read per request)", console_dir);
+  else if (api_ctx.console.embedded.empty()) spdlog::info("console not built into this binary (GRIDHUB_CONSOLE=OFF)");
   spdlog::info("HTTP listening on {}:{}{}", config.bind, http_port, https ? " (HTTPS)" : "");
   if (!tls.ca_file.empty())
     spdlog::info("TLS certificate {} (local CA {}: devices trust it with --cafile)", tls.cert_file, tls.ca_file);
