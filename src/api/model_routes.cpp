@@ -146,7 +146,26 @@ ApiResponse model_import(ApiContext& ctx, const ApiCall& call) {
   // The file's `ou` is the exporting OU's; the model belongs to the OU that imports it (import drops `ou`).
   auto m = model::import_console_json(text, &detail);
   if (!m) return error(m.error(), Subject::Model, "invalid model file: " + (detail.empty() ? m.error().message() : detail));
-  return store_model(ctx, call, std::move(*m), validation, overwrite);
+  bool into_draft = false;
+  if (!query_bool(call.query, "draft", into_draft, message)) return error(errc::invalid_param, message);
+  if (!into_draft) return store_model(ctx, call, std::move(*m), validation, overwrite);
+
+  // draft=true&modelId=X: the file's features become the draft of the existing model X (the console's "Import"
+  // on a model's page, as the lab imports its file into the model it just created). X keeps its own identity:
+  // ID, name, description and category; everything else comes from the file.
+  std::string id;
+  if (!query_model_id(call, "modelId", id, message)) return error(errc::invalid_param, message);
+  auto rec = ctx.registry.get_model(call.org_id, id);
+  if (!rec) return error(rec.error(), Subject::Model, "model " + id + " does not exist");
+  auto current = model::import_console_json(rec->draft_body.empty() ? rec->body : rec->draft_body, &detail);
+  if (!current) return error(errc::internal, "model " + id + " does not load: " + detail);
+  m->model_id = id;
+  m->name = std::move(current->name);
+  m->desc = std::move(current->desc);
+  m->category = std::move(current->category);
+  if (auto failed = refit_in_chain(ctx, call, *rec, *m)) return std::move(*failed);
+  rec->draft_body = boost::json::serialize(model::export_console_json(*m, call.org_id));
+  return save_new_version(ctx, *rec);
 }
 
 ApiResponse model_create(ApiContext& ctx, const ApiCall& call) {

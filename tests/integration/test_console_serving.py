@@ -238,6 +238,38 @@ class ConsoleServingTest(ServerTest):
         _, reply = dev.post_measurepoints({"draft_point": 51.0})
         self.assertEqual(reply["code"], 200, reply)
 
+    def test_import_into_a_models_draft(self):
+        # The lab's step 1: create Smartbattery_Model by hand, import the file's features into it, publish.
+        s = self.server
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "demo", "smart_battery_model.json")
+        with open(path, encoding="utf-8-sig") as f:
+            lab_file = json.load(f)
+        lab_file["thingModelId"] = "SmartBattery0717"  # the file's own ID is ignored
+        s.ok("POST", MODELS, "action=create", {"modelId": "Lab_Model", "name": {"defaultValue": "Lab model"},
+                                               "desc": "Model for smart battery"})
+        s.ok("POST", MODELS, "action=import&modelId=Lab_Model&draft=true", lab_file)
+        published = s.ok("GET", MODELS, "action=get&modelId=Lab_Model")
+        self.assertTrue(published["hasDraft"])
+        self.assertEqual(published["measurepoints"], {})
+        draft = s.ok("GET", MODELS, "action=get&modelId=Lab_Model&draft=true")
+        self.assertEqual(set(draft["measurepoints"]), set(lab_file["thingMeasurepointMap"]))
+        self.assertIn("high_frequency_report_service", draft["services"])
+        self.assertEqual((draft["modelId"], draft["name"]["defaultValue"], draft["desc"]),
+                         ("Lab_Model", "Lab model", "Model for smart battery"))
+        status, answer = s.api("GET", MODELS, "action=get&modelId=SmartBattery0717")
+        self.assertEqual(status, 404, answer)
+        s.ok("POST", MODELS, "action=publish&modelId=Lab_Model")
+        self.assertIn("voltage", s.ok("GET", MODELS, "action=get&modelId=Lab_Model")["measurepoints"])
+        # Refusals leave the model as it was: no such model, no modelId, a broken file.
+        status, answer = s.api("POST", MODELS, "action=import&modelId=No_Such_Model&draft=true", lab_file)
+        self.assertEqual(status, 404, answer)
+        status, answer = s.api("POST", MODELS, "action=import&draft=true", lab_file)
+        self.assertEqual((status, answer["code"]), (400, 99400), answer)
+        broken = dict(lab_file, thingMeasurepointMap={"bad": {"identifier": "bad", "dataType": "NOPE"}})
+        status, answer = s.api("POST", MODELS, "action=import&modelId=Lab_Model&draft=true", broken)
+        self.assertEqual(status, 400, answer)
+        self.assertFalse(s.ok("GET", MODELS, "action=get&modelId=Lab_Model")["hasDraft"])
+
     def test_invalid_draft_is_refused_like_update(self):
         s = self.server
         demo_model = s.ok("GET", "/connect-service/v2.1/products", f"action=get&productKey={self.pk}")["modelId"]

@@ -11,6 +11,7 @@ import {
   confirmDialog, loading, readOnlyNotice,
 } from '../core/ui.js';
 import units from './units.json';
+import { importDialog } from './models.js';
 
 export const kModelsPath = '/model-service/v2.1/thing-models';
 
@@ -488,6 +489,8 @@ function renderModel(el, modelId) {
     });
 
     const actions = [
+      button(t('models.import'), () => importDialog({ intoModelId: modelId, done: () => load() }),
+        { write: true, class: 'model-import' }),
       button(t('modelDetail.export'), () => exportModel(), { class: 'model-export' }),
       button(t('modelDetail.delete'), async () => {
         if (!(await confirmDialog(t('modelDetail.confirmDelete', { id: modelId }), { danger: true }))) return;

@@ -19,7 +19,8 @@ defineStrings({
     'models.draft': 'Draft', 'models.hasDraft': 'Unpublished draft', 'models.on': 'On', 'models.off': 'Off',
     'models.created': 'Model {id} created', 'models.imported': 'Model {id} imported',
     'models.importFile': 'Model file (console JSON export)', 'models.importPaste': 'Or paste the JSON',
-    'models.overwrite': 'Overwrite a model with the same ID', 'models.importEmpty': 'Choose a file or paste the JSON',
+    'models.overwrite': 'Overwrite a model with the same ID',
+    'models.importIntoDraft': 'The file\'s features replace those of {id} in its draft; {id} keeps its ID and name. Publish to apply them.', 'models.importEmpty': 'Choose a file or paste the JSON',
     'models.fileRead': 'Could not read the file: {message}', 'models.broken': 'Cannot load: {message}',
     'models.idHint': 'Letters, digits, _ - . (up to 64 characters)',
   },
@@ -31,7 +32,8 @@ defineStrings({
     'models.draft': '草稿', 'models.hasDraft': '草稿未发布', 'models.on': '启用', 'models.off': '禁用',
     'models.created': '已创建模型 {id}', 'models.imported': '已导入模型 {id}',
     'models.importFile': '模型文件（控制台导出的 JSON）', 'models.importPaste': '或粘贴 JSON',
-    'models.overwrite': '覆盖同标识符的模型', 'models.importEmpty': '请选择文件或粘贴 JSON',
+    'models.overwrite': '覆盖同标识符的模型',
+    'models.importIntoDraft': '文件中的功能定义将替换 {id} 草稿中的功能定义；{id} 的标识符和名称不变。发布后生效。', 'models.importEmpty': '请选择文件或粘贴 JSON',
     'models.fileRead': '无法读取文件：{message}', 'models.broken': '无法加载：{message}',
     'models.idHint': '字母、数字、_ - .（最多 64 个字符）',
   },
@@ -93,8 +95,9 @@ async function newModelDialog() {
 }
 
 // The import dialog: a file or pasted text, sent as it is (the server parses the console format and reports
-// what is wrong with it, shown here).
-function importDialog() {
+// what is wrong with it, shown here). With `intoModelId` the file's features become that model's draft (the
+// lab's "Edit > Import model" on a model it has just created) and `done` runs; else the file is a new model.
+export function importDialog({ intoModelId, done } = {}) {
   const file = h('input.models-file', { type: 'file', accept: '.json,application/json', name: 'file' });
   const text = h('textarea.models-json', { name: 'json', rows: 8, spellcheck: 'false' });
   const validation = checkbox(true, { name: 'validation' });
@@ -117,8 +120,9 @@ function importDialog() {
     body: h('div.form',
       field(t('models.importFile'), file),
       field(t('models.importPaste'), text),
-      h('label.check', validation, ' ', t('models.validation')),
-      h('label.check', overwrite, ' ', t('models.overwrite')),
+      intoModelId ? h('p.hint.models-import-draft', t('models.importIntoDraft', { id: intoModelId })) : null,
+      intoModelId ? null : h('label.check', validation, ' ', t('models.validation')),
+      intoModelId ? null : h('label.check', overwrite, ' ', t('models.overwrite')),
       err),
     actions: [button(t('common.cancel'), () => m.close()), ok],
   });
@@ -131,13 +135,14 @@ function importDialog() {
     ok.disabled = true;
     err.textContent = '';
     try {
-      const env = await call(kModelsPath, {
-        action: 'import', query: { validation: String(validation.checked), overwrite: String(overwrite.checked) }, body,
-      });
+      const query = intoModelId ? { modelId: intoModelId, draft: 'true' }
+        : { validation: String(validation.checked), overwrite: String(overwrite.checked) };
+      const env = await call(kModelsPath, { action: 'import', query, body });
       const id = env.data?.modelId;
       m.close();
       toast(t('models.imported', { id }));
-      navigate('/models/' + encodeURIComponent(id));
+      if (done) done(id);
+      else navigate('/models/' + encodeURIComponent(id));
     } catch (e) {
       err.textContent = errorText(e);
     } finally {
