@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "server/console_flags.hpp"
+#include "server/operations_flags.hpp"
 #include "server/tls_flags.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 100000u));
   gridhub::server::add_tls_flags(*serve, config);
   gridhub::server::add_console_flags(*serve, config);
+  gridhub::server::add_operations_flags(*serve, config);
   serve->add_flag("--demo", config.demo, "provision the smart-battery lab");
   gridhub::cli::add_commands(app);
 

@@ -61,6 +61,9 @@ struct ApiContext {
   // before the io threads run.
   ConsoleSource console;
   EnvironmentInfo environment;
+  // GET /metrics answers without a credential (config http.metrics_public, --metrics-public); set before the
+  // io threads run.
+  bool metrics_public = false;
 
   // --- who may use the API (auth.cpp, apim_token_service.cpp, access_routes.cpp; docs/api_access.md) ---
   ApimTokens apim_tokens;

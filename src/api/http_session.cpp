@@ -21,6 +21,7 @@
 #include "api/limits.hpp"
 #include "api/live_session.hpp"
 #include "api/router.hpp"
+#include "metrics/catalog.hpp"
 
 namespace gridhub::api {
 
@@ -168,7 +169,7 @@ void HttpSession::on_answer(ApiResponse answer, unsigned version, bool keep_aliv
   if (!stream_.socket().is_open()) return;  // closed meanwhile (server stopping)
   Response res{static_cast<http::status>(answer.status), version};
   res.set(http::field::server, "gridhub");
-  res.set(http::field::content_type, "application/json");
+  res.set(http::field::content_type, answer.content_type);
   res.keep_alive(keep_alive);
   res.body() = std::move(answer.body);
   res.prepare_payload();
@@ -219,6 +220,7 @@ void HttpSession::refuse(beast::error_code ec) {
 }
 
 void HttpSession::queue(Response res) {
+  metrics::count_http_response(res.result_int());
   if (!res.keep_alive()) closing_ = true;
   queue_.push_back(std::move(res));
   if (queue_.size() == 1 && !continue_) do_write();

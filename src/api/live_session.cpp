@@ -16,6 +16,7 @@
 #include "api/limits.hpp"
 #include "hub/value_convert.hpp"
 #include "json/parse.hpp"
+#include "metrics/catalog.hpp"
 
 namespace gridhub::api {
 
@@ -26,10 +27,15 @@ namespace json = boost::json;
 
 template <class Stream>
 LiveSession<Stream>::LiveSession(Stream stream, ApiContext& ctx, std::shared_ptr<void> owner)
-    : owner_(std::move(owner)), ws_(std::move(stream)), ctx_(ctx), auth_timer_(ws_.get_executor()) {}
+    : owner_(std::move(owner)), ws_(std::move(stream)), ctx_(ctx), auth_timer_(ws_.get_executor()) {
+  metrics::live_sessions.add();
+}
 
 template <class Stream>
-LiveSession<Stream>::~LiveSession() { unsubscribe_all(); }
+LiveSession<Stream>::~LiveSession() {
+  unsubscribe_all();
+  metrics::live_sessions.sub();
+}
 
 template <class Stream>
 void LiveSession<Stream>::start(Request req) {

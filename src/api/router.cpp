@@ -1,11 +1,12 @@
-// The request pipeline: body bound, target parsing (Boost.URL), /healthz, one table from (path, action) to a
-// handler, authentication, orgId and the route's access level, with 404 / 400 / 405 for unknown paths,
-// actions and methods.
+// The request pipeline: body bound, target parsing (Boost.URL), /healthz and /metrics, one table from
+// (path, action) to a handler, authentication, orgId and the route's access level, with 404 / 400 / 405 for
+// unknown paths, actions and methods.
 #include "api/router.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <exception>
 #include <future>
@@ -15,6 +16,9 @@
 #include "api/envelope.hpp"
 #include "api/limits.hpp"
 #include "api/routes.hpp"
+#include "metrics/catalog.hpp"
+#include "metrics/text_format.hpp"
+#include "registry/errc.hpp"
 
 namespace gridhub::api {
 
@@ -127,6 +131,20 @@ constexpr Route kRoutes[] = {
     {kEnvironment, "get", "GET", Access::Read, system_environment},
 };
 
+// 200 {"status":"ok"} when devices can connect (the hub is not stopping), the store accepts writes and the
+// registry answers a query; otherwise 503 {"status":"unavailable","failing":{part: why}} naming each part
+// that is not usable (mqtt, store, registry).
+ApiResponse health(ApiContext& ctx) {
+  boost::json::object failing;
+  if (ctx.hub.stopped()) failing["mqtt"] = "the MQTT listener is stopped";
+  if (auto ec = ctx.store.health()) failing["store"] = "the store refuses writes: " + ec.message();
+  // A primary-key lookup of an id no OU has: a readable registry answers "not found".
+  if (auto org = ctx.registry.get_org(""); !org && org.error() != registry::errc::not_found)
+    failing["registry"] = "the registry cannot be read: " + org.error().message();
+  if (failing.empty()) return {200, R"({"status":"ok"})"};
+  return {503, boost::json::serialize(boost::json::object{{"status", "unavailable"}, {"failing", std::move(failing)}})};
+}
+
 // Answers through `done` (exactly once) and returns; an asynchronous route answers later.
 void dispatch(ApiContext& ctx, const ApiRequest& req, ResponseCallback& done) {
   // The HTTP session enforces this while reading; callers without a socket get the same answer.
@@ -138,11 +156,21 @@ void dispatch(ApiContext& ctx, const ApiRequest& req, ResponseCallback& done) {
 
   if (path == "/healthz") {
     if (req.method != "GET") return done(error(errc::method_not_allowed, "/healthz answers GET only"));
-    return done({200, R"({"status":"ok"})"});
+    return done(health(ctx));
   }
 
   Query query;
   for (auto param : target->params()) query.add(std::string(param.key), std::string(param.value));
+  // Prometheus text (docs/operations.md): any valid credential may read it (totals over every OU, naming no
+  // device), or anyone when the operator made it public (http.metrics_public).
+  if (path == "/metrics") {
+    if (!ctx.metrics_public) {
+      registry::ApiCredential caller;
+      if (auto refused = authenticate(ctx, req, query, caller)) return done(std::move(*refused));
+    }
+    if (req.method != "GET") return done(error(errc::method_not_allowed, "/metrics answers GET only"));
+    return done({200, metrics::scrape(), std::string(metrics::kTextContentType)});
+  }
   const std::string_view action = query.get("action");
   const Route* route = nullptr;
   bool path_known = false;

@@ -23,6 +23,7 @@ struct ApiRequest {
 struct ApiResponse {
   unsigned status = 200;
   std::string body;  // the JSON envelope ({"status":"ok"} for /healthz)
+  std::string content_type = "application/json";  // /metrics: Prometheus text
 };
 
 using ResponseCallback = std::function<void(ApiResponse)>;

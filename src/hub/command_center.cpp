@@ -4,11 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "hub/command_center_internal.hpp"
 #include "hub/command_message.hpp"
 #include "hub/session.hpp"
+#include "metrics/catalog.hpp"
 #include "registry/errc.hpp"
 
 namespace gridhub::hub {
@@ -336,6 +338,7 @@ void CommandCenter::on_reply(std::string_view pk, std::string_view dk, enos::Top
     const int64_t now = command_clock_ms();
     r.reply_code = code;
     r.reply_time = now;
+    metrics::command_latency_seconds.observe(static_cast<double>(std::max<int64_t>(0, now - r.release_time)) / 1000.0);
     r.reply_message.assign(message);
     r.output_data.assign(data_json.empty() ? std::string_view("null") : data_json);
     ++m.stats.replied;

@@ -99,6 +99,7 @@ class Hub {
 
   uint16_t mqtt_port() const { return port_; }
   uint16_t tls_port() const { return tls_port_; }  // 0 when there is no TLS listener
+  bool stopped() const { return stopped_; }  // stop() was called: no new device connections (/healthz)
   bool is_online(std::string_view pk, std::string_view dk) const;
   // The device was disabled or deleted: closes its connection if it has one; a sub-device is logged out of its
   // gateway. Thread-safe.

@@ -16,6 +16,7 @@
 #include "enos/topic.hpp"
 #include "hub/handler.hpp"
 #include "hub/tls_login.hpp"
+#include "metrics/catalog.hpp"
 #include "mqtt/encoder.hpp"
 #include "mqtt/topic_filter.hpp"
 #include "net/tls_socket.hpp"
@@ -52,12 +53,17 @@ Session::Session(asio::ip::tcp::socket socket, std::shared_ptr<HubContext> ctx, 
   if (tls) tls_ = std::make_unique<net::TlsSocket>(socket_, tls->native_handle());
 }
 
-Session::~Session() { ctx_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed); }
+Session::~Session() {
+  ctx_.stats.connections_open.fetch_sub(1, std::memory_order_relaxed);
+  metrics::mqtt_connections_open.sub();
+}
 
 void Session::start() {
   live_.insert(this);
   ctx_.stats.connections_accepted.fetch_add(1, std::memory_order_relaxed);
   ctx_.stats.connections_open.fetch_add(1, std::memory_order_relaxed);
+  metrics::mqtt_connections_accepted.inc();
+  metrics::mqtt_connections_open.add();
   error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
@@ -222,6 +228,7 @@ void Session::handle(mqtt::Connect& p) {
   std::string out;
   if (p.protocol_level != 4) {
     ctx_.stats.login_refused_other.fetch_add(1, std::memory_order_relaxed);
+    metrics::login_failed(metrics::LoginFailure::Protocol);
     mqtt::encode(mqtt::Connack{false, mqtt::kConnackBadProtocol}, out);
     send(out);
     return close_after_write();
@@ -236,6 +243,7 @@ void Session::handle(mqtt::Connect& p) {
       p.username ? std::string_view(*p.username).substr(0, kMaxLimiterKeyBytes) : std::string_view();
   if (!ctx_.address_logins.allowed(address) || !ctx_.device_logins.allowed(username)) {
     ctx_.stats.login_refused_throttled.fetch_add(1, std::memory_order_relaxed);
+    metrics::login_failed(metrics::LoginFailure::Throttled);
     mqtt::encode(mqtt::Connack{false, mqtt::kConnackNotAuthorized}, out);
     send(out);
     return close_after_write();
@@ -249,6 +257,10 @@ void Session::handle(mqtt::Connect& p) {
                     : login_.connack == mqtt::kConnackNotAuthorized ? ctx_.stats.login_refused_not_authorized
                                                                     : ctx_.stats.login_refused_other;
     counter.fetch_add(1, std::memory_order_relaxed);
+    metrics::login_failed(!certificate_ok ? metrics::LoginFailure::Certificate
+                          : login_.connack == mqtt::kConnackBadCredentials ? metrics::LoginFailure::BadCredentials
+                          : login_.connack == mqtt::kConnackNotAuthorized ? metrics::LoginFailure::NotAuthorized
+                                                                          : metrics::LoginFailure::Other);
     const bool address_blocked = ctx_.address_logins.failed(address);
     const bool device_blocked = ctx_.device_logins.failed(username);
     if (address_blocked || device_blocked)
@@ -264,6 +276,7 @@ void Session::handle(mqtt::Connect& p) {
   connected_ = true;
   ctx_.device_logins.succeeded(username);
   ctx_.stats.logins.fetch_add(1, std::memory_order_relaxed);
+  metrics::device_logins.inc();
   decoder_.set_max_packet_size(ctx_.options.max_packet_size);
   keepalive_limit_ = std::chrono::seconds(p.keepalive) * kKeepaliveNumerator / kKeepaliveDenominator;
   const auto& d = login_.device;
@@ -359,6 +372,7 @@ void Session::reply(std::string_view request_topic, std::string_view id, int cod
   enos::append_reply_topic(request_topic, topic);
   enos::append_reply(id, code, message, data, payload);
   ctx_.stats.replies_out.fetch_add(1, std::memory_order_relaxed);
+  metrics::device_replies.inc(code);
   publish(topic, payload, qos);
 }
 

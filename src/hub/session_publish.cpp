@@ -11,6 +11,7 @@
 #include "enos/topic.hpp"
 #include "hub/handler.hpp"
 #include "hub/session.hpp"
+#include "metrics/catalog.hpp"
 #include "mqtt/encoder.hpp"
 #include "mqtt/topic_filter.hpp"
 
@@ -87,6 +88,8 @@ void Session::handle(mqtt::Publish& p) {
   const uint8_t qos = p.qos;
   const uint16_t packet_id = p.packet_id;
   auto topic = enos::parse_topic(p.topic);
+  if (topic && (topic->kind == enos::TopicKind::MeasurepointPost || topic->kind == enos::TopicKind::MeasurepointPostBatch))
+    metrics::measurepoint_posts.inc();
 
   if (login_.kind == LoginKind::DynamicActivation) {
     puback(qos, packet_id);

@@ -82,6 +82,9 @@ bool load_config_file(const std::string& path, Config& c, std::string& error) {
       {"store.retention_sweep_s",
        [&](std::string_view v) { return parse_number(v, c.retention_sweep_s) && c.retention_sweep_s > 0; }},
       {"log.level", [&](std::string_view v) { return parse_string(v, c.log_level); }},
+      {"log.format",
+       [&](std::string_view v) { return parse_string(v, c.log_format) && (c.log_format == "text" || c.log_format == "json"); }},
+      {"http.metrics_public", [&](std::string_view v) { return parse_bool(v, c.metrics_public); }},
   };
   std::string section, line;
   for (int number = 1; std::getline(in, line); ++number) {

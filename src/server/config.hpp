@@ -19,6 +19,8 @@ struct Config {
   unsigned threads = 0;                 // io threads; 0 = one per core
   std::string durability = "fsync";     // none | flush | fsync: what a reply with code 200 promises
   std::string log_level = "info";       // trace debug info warn error
+  std::string log_format = "text";      // text | json (one JSON object per line; docs/operations.md)
+  bool metrics_public = false;          // GET /metrics without a credential
   std::size_t max_packet_size = 1024 * 1024;
   unsigned connack_delay_ms = 30;
   unsigned retention_sweep_s = 600;     // how often expired history partitions (and old events) are looked for

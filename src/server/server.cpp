@@ -19,6 +19,7 @@
 #include "registry/sqlite_registry.hpp"
 #include "server/bootstrap.hpp"
 #include "server/embedded_console.hpp"
+#include "server/json_log_formatter.hpp"
 #include "server/retention.hpp"
 #include "server/tls_setup.hpp"
 #include "tsdb/time_series_store.hpp"
@@ -91,6 +92,7 @@ int run_server(const Config& config) {
   // Logs go to stderr; stdout carries only what the operator asked for (the demo banner).
   spdlog::set_default_logger(spdlog::stderr_color_mt("gridhub"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (config.log_format == "json") spdlog::set_formatter(std::make_unique<JsonLogFormatter>());
   raise_fd_limit();
   std::error_code fs_ec;
   std::filesystem::create_directories(config.data_dir, fs_ec);
@@ -204,6 +206,7 @@ int run_server(const Config& config) {
   api_ctx.environment.mqtt_tls_port = hub.tls_port();
   api_ctx.environment.http_port = http_port;
   api_ctx.environment.https = https != nullptr;
+  api_ctx.metrics_public = config.metrics_public;
   if (!console_dir.empty()) spdlog::info("console served from {} (read per request)", console_dir);
   else if (api_ctx.console.embedded.empty()) spdlog::info("console not built into this binary (GRIDHUB_CONSOLE=OFF)");
   spdlog::info("HTTP listening on {}:{}{}", config.bind, http_port, https ? " (HTTPS)" : "");

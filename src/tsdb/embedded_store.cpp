@@ -64,6 +64,9 @@ std::error_code EmbeddedStore::start() {
   segments_ = std::move(rec.segments);
   if (auto ec = open_segment(rec.next_segment)) return ec;
   last_checkpoint_ = std::chrono::steady_clock::now();
+  // What was replayed is work the next crash would redo: the writer settles it before anything else, rather
+  // than a full interval from now (a server crashing more often than that would never shorten its WAL).
+  settle_first_ = rec.records > 0;
   spdlog::info(
       "tsdb: opened {}: checkpoint covers segment {}, replayed {} records ({} samples, {} into the history "
       "head), {} damaged segments, {} series; writing segment {}",
@@ -158,6 +161,11 @@ std::error_code EmbeddedStore::flush() {
   Op op;
   op.kind = Op::Kind::Flush;
   return run_op(std::move(op));
+}
+
+std::error_code EmbeddedStore::health() const {
+  std::lock_guard lk(mu_);
+  return bg_error_;
 }
 
 StoreStats EmbeddedStore::stats() const {

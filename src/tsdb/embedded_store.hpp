@@ -36,6 +36,7 @@ class EmbeddedStore final : public TimeSeriesStore {
   void forget_asset(std::string_view asset_id) override;
   std::error_code flush() override;
   StoreStats stats() const override;
+  std::error_code health() const override;
   std::error_code range(const RangeQuery& query, std::vector<Point>& out, bool& more) const override;
   std::error_code aggregate(const AggregateQuery& query, std::vector<Bucket>& out) const override;
   std::error_code delete_range(std::string_view asset_id, std::span<const std::string> point_ids,
@@ -81,6 +82,7 @@ class EmbeddedStore final : public TimeSeriesStore {
   }
   void writer_loop();
   bool take_group(std::vector<Op>& group, std::size_t& bytes);
+  void settle(const char* when);
   void commit_group(std::vector<Op>& group);
   void background_work();
   std::error_code write_pending();
@@ -121,6 +123,7 @@ class EmbeddedStore final : public TimeSeriesStore {
   WalWriter wal_;
   std::string pending_;  // framed bytes not yet written (kept across groups only by Durability::None)
   bool unsynced_ = false;
+  bool settle_first_ = false;  // the open replayed records: seal and checkpoint them before any new work
   bool dirty_ = false;  // appended since the last checkpoint
   std::chrono::steady_clock::time_point pending_since_;
   std::chrono::steady_clock::time_point last_checkpoint_;

@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cassert>
 #include <filesystem>
 #include <optional>
 #include <utility>
 
+#include "metrics/catalog.hpp"
 #include "tsdb/checkpoint.hpp"
 #include "tsdb/embedded_store.hpp"
 #include "tsdb/errc.hpp"
@@ -26,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 void EmbeddedStore::writer_loop() {
   std::vector<Op> group;
+  if (settle_first_) settle("after recovery");
   for (;;) {
     std::size_t bytes = 0;
     if (!take_group(group, bytes)) break;
@@ -41,16 +44,19 @@ void EmbeddedStore::writer_loop() {
     background_work();
   }
   if (test_crash_on_close_) return;
-  // Shutdown: the queue is drained; seal the head and leave a checkpoint, so the next open replays nothing.
-  if (!bg_error_) {
-    if (auto ec = swap_head()) return;  // a background error now: the WAL keeps everything
-    if (auto ec = history_.wait_sealed()) {
-      spdlog::error("tsdb: sealing the head of {} at close failed: {}; its WAL segments are kept", dir_,
-                    ec.message());
-    }
+  settle("at close");  // the queue is drained
+}
+
+// Seals the head and leaves a checkpoint, so that the next open replays nothing.
+void EmbeddedStore::settle(const char* when) {
+  if (bg_error_) return;
+  if (auto ec = swap_head()) return;  // a background error now: the WAL keeps everything
+  if (auto ec = history_.wait_sealed()) {
+    spdlog::error("tsdb: sealing the head of {} {} failed: {}; its WAL segments are kept", dir_, when,
+                  ec.message());
   }
   if (!bg_error_ && (dirty_ || !pending_.empty() || segments_.size() > 1)) {
-    if (auto ec = checkpoint()) spdlog::error("tsdb: final checkpoint of {} failed: {}", dir_, ec.message());
+    if (auto ec = checkpoint()) spdlog::error("tsdb: checkpoint of {} {} failed: {}", dir_, when, ec.message());
   }
 }
 
@@ -180,6 +186,7 @@ void EmbeddedStore::commit_group(std::vector<Op>& group) {
 
   counters_.appended_batches.fetch_add(batches, std::memory_order_relaxed);
   counters_.appended_samples.fetch_add(samples, std::memory_order_relaxed);
+  metrics::store_samples_written.inc(samples);
   counters_.rejected_batches.fetch_add(rejected, std::memory_order_relaxed);
   if (framed_any) {
     counters_.group_commits.fetch_add(1, std::memory_order_relaxed);
@@ -249,7 +256,9 @@ std::error_code EmbeddedStore::write_pending() {
 
 std::error_code EmbeddedStore::sync_segment() {
   if (!unsynced_) return {};
+  const auto sync_started = std::chrono::steady_clock::now();
   const auto ec = fs::datasync(segment_fd_.get());
+  metrics::store_wal_fsync_seconds.observe(std::chrono::steady_clock::now() - sync_started);
   counters_.fsyncs.fetch_add(1, std::memory_order_relaxed);
   unsynced_ = false;
   if (ec) fail(ec, "WAL fdatasync");

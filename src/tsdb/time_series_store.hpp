@@ -120,6 +120,10 @@ class TimeSeriesStore {
 
   virtual StoreStats stats() const = 0;
 
+  // {} while the store accepts writes; once a WAL write or fsync has failed, that error (every later append
+  // fails with it). Thread-safe and cheap: /healthz calls it.
+  virtual std::error_code health() const { return {}; }
+
   // ---- History (samples appended with Sample::history set) ----
 
   // Points of one series in [start, end), one per timestamp: when several samples had the same time, the one

@@ -75,13 +75,13 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError("gridhub exited early:\n" + self.read_log())
             log = self.read_log_bytes()[log_start:].decode("utf-8", "replace")
-            mqtt_m = re.search(r"MQTT listening on [^ ]+:(\d+)", log)
-            http_m = re.search(r"HTTP listening on [^ ]+:(\d+)", log)
+            mqtt_m = re.search(r"MQTT listening on \S+?:(\d+)", log)
+            http_m = re.search(r"HTTP listening on \S+?:(\d+)", log)
             if mqtt_m and http_m:
                 self.mqtt_port, self.http_port = int(mqtt_m.group(1)), int(http_m.group(1))
-                tls_m = re.search(r"MQTT/TLS listening on [^ ]+:(\d+)", log)
+                tls_m = re.search(r"MQTT/TLS listening on \S+?:(\d+)", log)
                 self.tls_port = int(tls_m.group(1)) if tls_m else None
-                if re.search(r"HTTP listening on [^ ]+:\d+ \(HTTPS\)", log) and self.ssl_context is None:
+                if re.search(r"HTTP listening on \S+?:\d+ \(HTTPS\)", log) and self.ssl_context is None:
                     import ssl
                     self.ssl_context = ssl.create_default_context(cafile=self.tls_ca_file())
                     self.ssl_context.check_hostname = False

@@ -291,6 +291,41 @@ TEST_F(Store, IntervalTriggersACheckpointOnlyAfterAppends) {
   EXPECT_EQ(store->stats().checkpoints, 1u);
 }
 
+TEST_F(Store, RecoveryThatReplayedRecordsCheckpointsAndSealsAtOnce) {
+  // Intervals far longer than the test: only the recovery itself may make the writer act.
+  StoreOptions o;
+  o.checkpoint_interval = std::chrono::hours(1);
+  o.seal_interval = std::chrono::hours(1);
+  {
+    auto live = open(o, "live");
+    Sample s = dbl("a", "p", 1, 1);
+    s.history = category_bit(Category::AiRaw);
+    ASSERT_FALSE(append_sync(*live, {s, dbl("a", "q", 1, 2)}));
+    test::crash_copy(dir_.sub("live"), dir_.sub("copy"));
+  }
+  auto copy = open(o, "copy");
+  for (int i = 0; i < 300 && (copy->stats().checkpoints == 0 || copy->stats().seals == 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(copy->stats().checkpoints, 1u);
+  EXPECT_EQ(copy->stats().seals, 1u);
+  // The replayed segment is covered by both and gone: a second crash replays nothing from it.
+  for (int i = 0; i < 300 && test::wal_files(dir_.sub("copy")).size() > 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(test::wal_files(dir_.sub("copy")), std::vector<std::string>{"00000002.log"});
+  EXPECT_EQ(latest_one(*copy, "a", "q").value.d, 2);
+}
+
+TEST_F(Store, CleanRecoveryWaitsForTheIntervals) {
+  StoreOptions o;
+  o.checkpoint_interval = std::chrono::hours(1);
+  o.seal_interval = std::chrono::hours(1);
+  { auto store = open(o); }
+  auto store = open(o);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(store->stats().checkpoints, 0u);
+  EXPECT_EQ(store->stats().seals, 0u);
+}
+
 TEST_F(Store, HistorySegmentsOutliveTheCheckpoint) {
   auto store = open();
   Sample s = dbl("a", "p", 1, 1);
