@@ -62,11 +62,37 @@ ErrorStatus map_registry(registry::errc e, Subject subject) {
 // model, a device attribute value): the caller's fault.
 ErrorStatus map_model(model::errc) { return {400, kCodeInvalidParam}; }
 
+// A message quotes what the caller sent (a method, a percent-decoded action or id), which may not be UTF-8;
+// boost::json writes string bytes as they are, so each ill-formed sequence becomes U+FFFD to keep the answer
+// valid JSON (found by fuzzing: docs/reliability.md).
+std::string well_formed_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    bool ok = n != 0 && i + n <= s.size();
+    for (std::size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n >= 3) {  // no overlong forms, no surrogates, nothing above U+10FFFF
+      const auto c = static_cast<unsigned char>(s[i + 1]);
+      ok = !(b == 0xE0 && c < 0xA0) && !(b == 0xED && c > 0x9F) && !(b == 0xF0 && c < 0x90) && !(b == 0xF4 && c > 0x8F);
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string envelope(int code, std::string_view msg, boost::json::value* data, const boost::json::object* pagination) {
   boost::json::object o;
   o.reserve(5);
   o.emplace("code", code);
-  o.emplace("msg", msg);
+  o.emplace("msg", well_formed_utf8(msg));
   o.emplace("requestId", new_request_id());
   if (data) o.emplace("data", std::move(*data));
   if (pagination) o.emplace("pagination", *pagination);
@@ -135,7 +161,7 @@ ApiResponse token_service_ok(std::string_view access_token, int64_t expire_s) {
 ApiResponse token_service_error(unsigned http_status, int code, std::string_view message) {
   boost::json::object o;
   o.emplace("status", code);
-  o.emplace("msg", message);
+  o.emplace("msg", well_formed_utf8(message));
   return {http_status, boost::json::serialize(o)};
 }
 
@@ -144,7 +170,7 @@ ApiResponse apim_refusal(int code, std::string_view message, unsigned http_statu
   o.reserve(4);
   o.emplace("code", code);
   o.emplace("status", code);
-  o.emplace("msg", message);
+  o.emplace("msg", well_formed_utf8(message));
   o.emplace("requestId", new_request_id());
   return {http_status, boost::json::serialize(o)};
 }
@@ -157,7 +183,7 @@ std::string tsdb_envelope(int code, std::string_view msg, boost::json::value dat
   boost::json::object o;
   o.reserve(5);
   o.emplace("code", code);
-  o.emplace("msg", msg);
+  o.emplace("msg", well_formed_utf8(msg));
   o.emplace("submsg", "");
   o.emplace("requestId", new_request_id());
   o.emplace("data", std::move(data));

@@ -52,7 +52,7 @@ bool parse_body_object(std::string_view body, boost::json::object& out, std::str
   boost::json::parse_options opts;
   opts.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value v = gridhub::json::parse(body, ec, opts);
+  boost::json::value v = gridhub::json::parse_finite(body, ec, opts);
   if (ec) {
     message = ec == boost::json::error::too_deep
                   ? "request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels"

@@ -30,7 +30,7 @@ boost::system::result<boost::json::object> parse_object(std::string_view payload
   boost::json::parse_options opt;
   opt.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value v = gridhub::json::parse(payload, ec, opt);
+  boost::json::value v = gridhub::json::parse_finite(payload, ec, opt);
   if (ec || !v.is_object()) return errc::bad_json;
   return std::move(v.get_object());
 }

@@ -4,9 +4,11 @@
 #define GRIDHUB_JSON_EXACT_HANDLER_HPP
 
 #include <boost/json/array.hpp>
+#include <boost/json/error.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value_stack.hpp>
+#include <cmath>
 #include <cstdint>
 #include <utility>
 
@@ -28,6 +30,7 @@ struct ExactHandler {
       : st(std::move(sp), buffer, size) {}
 
   boost::json::value_stack st;
+  bool refuse_non_finite = false;  // parse_finite
   NumberText number;  // the earlier pieces of a number split across writes; empty otherwise
 
   bool on_document_begin(error_code&) { return true; }
@@ -73,15 +76,21 @@ struct ExactHandler {
     st.push_uint64(u);
     return true;
   }
-  // `s` is the number's last piece (all of it, in a one-shot parse).
-  bool on_double(double approx, string_view s, error_code&) {
+  // `s` is the number's last piece (all of it, in a one-shot parse). With refuse_non_finite, a number beyond
+  // the double range is error::exponent_overflow instead of ±inf (parse_finite).
+  bool on_double(double approx, string_view s, error_code& ec) {
     std::string_view text(s.data(), s.size());
     if (!number.empty()) {
       number.append(text);
       text = number.view();
     }
-    st.push_double(exact_double(text, approx));
+    const double d = exact_double(text, approx);
     number.clear();
+    if (refuse_non_finite && !std::isfinite(d)) {
+      ec = boost::json::error::exponent_overflow;
+      return false;
+    }
+    st.push_double(d);
     return true;
   }
   bool on_bool(bool b, error_code&) {

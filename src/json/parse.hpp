@@ -22,6 +22,13 @@ namespace gridhub::json {
 boost::json::value parse(std::string_view text, boost::system::error_code& ec,
                          const boost::json::parse_options& opt = {}, boost::json::storage_ptr sp = {});
 
+// The same, except that a number beyond the double range is error::exponent_overflow instead of ±inf: Boost
+// serializes inf as "Infinity", which is not JSON, so a value that is stored or echoed (device payloads,
+// models, API bodies) must not hold one. Everything parse_finite returns serializes to JSON that parses back
+// to it. (Found by fuzzing: docs/reliability.md.)
+boost::json::value parse_finite(std::string_view text, boost::system::error_code& ec,
+                                const boost::json::parse_options& opt = {}, boost::json::storage_ptr sp = {});
+
 }  // namespace gridhub::json
 
 #endif

@@ -90,7 +90,7 @@ boost::system::result<ThingModel> import_console_json(std::string_view text, std
   boost::json::parse_options opt;
   opt.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
-  boost::json::value doc = gridhub::json::parse(text, ec, opt);
+  boost::json::value doc = gridhub::json::parse_finite(text, ec, opt);
   if (ec) return w.fail(errc::invalid_json, "not a JSON document: " + ec.message());
   const boost::json::object* root = doc.if_object();
   if (!root) return w.fail(errc::wrong_type, "a console model must be a JSON object");
