@@ -15,19 +15,23 @@ DEB_PACKAGES = g++ cmake ninja-build pkg-config make git curl ca-certificates \
 # unless a node and npm are already on PATH (another distribution's nodejs package conflicts with Debian's npm).
 NODE_PACKAGES = $(if $(shell command -v node 2>/dev/null),,nodejs)$(if $(shell command -v npm 2>/dev/null),, npm)
 
-.PHONY: all deps build test unit integration test-sanitize run bench clean bench-tsdb bench-commands bench-gateway
+.PHONY: all deps build test unit integration test-sanitize test-reliability test-reliability-long test-crash fuzz run bench \
+  clean bench-tsdb bench-commands bench-gateway
 empty :=
 space := $(empty) $(empty)
 
 all: build
 
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES) $(NODE_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+# $(call apt_install,PACKAGES): installs those of PACKAGES that are missing (apt only; nothing when all are there).
+apt_install = missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "deps: all installed"; fi
+	else echo "packages: all installed"; fi
+
+deps:
+	@$(call apt_install,$(DEB_PACKAGES) $(NODE_PACKAGES))
 
 # build/: the server, the examples and the integration tests (the unit tests live in build-asan/;
 # CMAKE_ARGS=-DGRIDHUB_UNIT_TESTS=ON builds them here too). Line tables only (-g1): backtraces keep file:line and
@@ -47,12 +51,26 @@ integration: build
 	cd $(BUILD) && ctest --output-on-failure -R '^integration\.'
 
 # Every module's unit tests, under ASan + UBSan (Debug, line tables only: -g1 keeps the reports' file:line).
-SANITIZED = mqtt json net enos model pki registry tsdb hub api sdk
+SANITIZED = metrics mqtt json net enos model pki registry tsdb hub api sdk
 unit: deps
 	cmake -S . -B build-asan -G Ninja -DGRIDHUB_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1
 	cmake --build build-asan -j $(JOBS) --target $(addprefix unit_,$(SANITIZED))
 	cd build-asan && ctest --output-on-failure -j $(JOBS) --timeout 300 -R '^($(subst $(space),|,$(SANITIZED)))\.'
 test-sanitize: unit
+
+# The reliability suite (docs/reliability.md): the crash-safety loop (kill -9 under load, then every acknowledged
+# post and registry change must be there) and the libFuzzer targets (clang, instrumented build in build-fuzz/).
+# Short: about 60 s of crashes + 30 s per fuzz target; CI runs the crash loop's short version (test-crash).
+test-reliability: test-crash fuzz
+test-reliability-long: build
+	tests/reliability/run.sh
+	tests/fuzz/run.sh 600
+test-crash: build
+	tests/reliability/run.sh --short
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+fuzz: deps
+	@$(call apt_install,$(FUZZ_PACKAGES))
+	tests/fuzz/run.sh 30
 
 # Start Gridhub with the smart-battery lab provisioned, on embedded defaults, and the lab's device program
 # (build/smart_battery, on the C++ device SDK) posting to it: live data with one command. Ctrl-C stops both.
@@ -62,7 +80,11 @@ run: deps build
 	for i in $$(seq 100); do [ -f $(DATA_DIR)/demo.json ] && break; sleep 0.1; done; \
 	$(BUILD)/smart_battery --demo-file $(DATA_DIR)/demo.json --url tcp://127.0.0.1:11883 --wait 30
 
+# Only `make bench` needs these (its plot, docs/bench-throughput-latency.png): not installed by deps or test.
+BENCH_PACKAGES = python3-matplotlib
+
 bench: deps build
+	@$(call apt_install,$(BENCH_PACKAGES))
 	cmake --build $(BUILD) -j $(JOBS) --target gridhub_loadgen
 	bench/run.sh
 

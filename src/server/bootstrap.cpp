@@ -190,6 +190,7 @@ bool provision_demo(registry::Registry& registry, const std::string& org_id, con
 
   registry::ProductFilter pf;
   pf.model_id = kDemoModelId;
+  pf.name_like = kDemoProductName;  // by name: an OU may hold more products of the model than one page
   std::optional<registry::Product> product;
   for (auto& p : registry.search_products(org_id, pf, {1, 200}).items)
     if (auto* n = p.name.if_contains("defaultValue"); n && n->is_string() && n->get_string() == kDemoProductName)
@@ -211,6 +212,7 @@ bool provision_demo(registry::Registry& registry, const std::string& org_id, con
 
   registry::DeviceFilter df;
   df.product_key = product->product_key;
+  df.name_like = kDemoDeviceName;
   std::optional<registry::Device> device;
   for (auto& d : registry.search_devices(org_id, df, {1, 200}).items)
     if (auto* n = d.name.if_contains("defaultValue"); n && n->is_string() && n->get_string() == kDemoDeviceName)

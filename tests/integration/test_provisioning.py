@@ -115,6 +115,19 @@ class Demo(ServerTest):
                  for d in devices]
         self.assertEqual(names.count("Smartbattery_Device"), 1)
 
+    def test_demo_restarts_with_more_products_and_devices_than_one_page(self):
+        # The demo finds its product and device by name, not in the first page of 200 (a crash-loop finding).
+        s, before = self.server, dict(self.server.demo_info)
+        for i in range(201):
+            s.ok("POST", "/connect-service/v2.1/products", "action=create",
+                 {"productName": {"defaultValue": f"other {i}"}, "modelId": before["modelId"],
+                  "nodeType": "Device", "dataFormat": "Json"})
+            s.ok("POST", "/connect-service/v2.1/devices", "action=create",
+                 {"productKey": before["productKey"], "deviceName": {"defaultValue": f"d {i}"}})
+        self.assertEqual(s.stop(), 0)
+        s.start()
+        self.assertEqual(s.demo_info, before)
+
     def test_mosquitto_pub_posts_a_measure_point(self):
         cid, user, pw = login_fields(self.pk, self.dk, self.secret)
         msg = json.dumps({"id": "1", "version": "1.0", "method": "thing.measurepoint.post",
