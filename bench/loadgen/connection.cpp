@@ -76,27 +76,50 @@ Connection::Connection(Worker& worker, const DeviceCredentials& device, asio::ip
       local_(local),
       role_(role),
       decoder_(mqtt::kDefaultMaxPacketSize),
-      simulator_(seed) {
+      simulator_(seed),
+      retry_timer_(worker.io()) {
   topic_ = "/sys/" + device.product_key + "/" + device.device_key + "/thing/measurepoint/post";
   reply_topic_ = topic_ + "_reply";
   inflight_.reserve(worker.options().inflight);
 }
 
 void Connection::start() {
+  if (stopped_) return;
+  ++generation_;
   state_ = State::Connecting;
+  reading_ = write_in_flight_ = corked_ = false;
+  pending_.clear();
+  decoder_ = mqtt::Decoder(mqtt::kDefaultMaxPacketSize);
   connect_started_ = Clock::now();
-  if (role_ == Role::Device) {  // the relay subscriber is not part of the connect figures
+  if (role_ == Role::Device && reconnecting_) {
+    ++worker_.stats().storm_attempts;
+  } else if (role_ == Role::Device) {  // the relay subscriber is not part of the connect figures
     ++worker_.stats().connect_attempts;
     worker_.stats().first_connect = std::min(worker_.stats().first_connect, connect_started_);
   }
   error_code ec;
+  if (socket_.is_open()) socket_.close(ec);
   socket_.open(local_.is_v6() ? asio::ip::tcp::v6() : asio::ip::tcp::v4(), ec);
   if (!ec && !local_.is_unspecified()) socket_.bind(asio::ip::tcp::endpoint(local_, 0), ec);
+  const uint32_t gen = generation_;
   if (ec) {
     // Report asynchronously so that the caller's loop over connections is not re-entered.
-    return asio::post(worker_.io(), [this, ec] { on_connected(ec); });
+    return asio::post(worker_.io(), [this, ec, gen] {
+      if (gen == generation_) on_connected(ec);
+    });
   }
-  socket_.async_connect(worker_.server(), [this](const error_code& e) { on_connected(e); });
+  socket_.async_connect(worker_.server(), [this, gen](const error_code& e) {
+    if (gen == generation_) on_connected(e);
+  });
+}
+
+void Connection::reconnect_after(Clock::duration delay) {
+  if (stopped_) return;
+  reconnecting_ = true;
+  retry_timer_.expires_after(delay);
+  retry_timer_.async_wait([this](const error_code& ec) {
+    if (!ec) start();
+  });
 }
 
 void Connection::on_connected(const error_code& ec) {
@@ -127,7 +150,9 @@ void Connection::on_connected(const error_code& ec) {
 void Connection::do_wait_read() {
   if (reading_ || state_ == State::Closed) return;
   reading_ = true;
-  socket_.async_wait(asio::ip::tcp::socket::wait_read, [this](const error_code& ec) { on_readable(ec); });
+  socket_.async_wait(asio::ip::tcp::socket::wait_read, [this, gen = generation_](const error_code& ec) {
+    if (gen == generation_) on_readable(ec);
+  });
 }
 
 void Connection::on_readable(const error_code& ec) {
@@ -188,14 +213,29 @@ void Connection::handle(const mqtt::Connack& p) {
   }
   RunStats& s = worker_.stats();
   if (p.return_code != mqtt::kConnackAccepted) {
-    ++s.connack_refused[p.return_code];
     state_ = State::Closed;
     error_code ignored;
     socket_.close(ignored);
+    if (reconnecting_) {
+      ++s.storm_refused[p.return_code];
+      return retry();
+    }
+    ++s.connack_refused[p.return_code];
     return worker_.on_connect_finished(false);
   }
   const auto now = Clock::now();
   state_ = State::Ready;
+  if (reconnecting_) {
+    reconnecting_ = false;
+    reconnect_failures_ = 0;
+    ++s.storm_back;
+    const int64_t t = epoch_ms();
+    s.first_back_ms = std::min(s.first_back_ms, t);
+    s.last_back_ms = std::max(s.last_back_ms, t);
+    s.storm_reconnect_ms.record(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - dropped_at_).count()));
+    return worker_.on_reconnected();
+  }
   ++s.connacks_ok;
   s.last_connack = std::max(s.last_connack, now);
   s.connect_latency_us.record(micros(now - connect_started_));
@@ -311,6 +351,10 @@ void Connection::fail() {
   socket_.close(ignored);
   if (role_ == Role::Subscriber) return;
   if (was == State::Connecting || was == State::WaitConnack) {
+    if (reconnecting_) {
+      ++worker_.stats().storm_failed;
+      return retry();
+    }
     ++worker_.stats().connect_failed;
     return worker_.on_connect_finished(false);
   }
@@ -319,9 +363,25 @@ void Connection::fail() {
   worker_.stats().unanswered += inflight_.size();
   worker_.add_outstanding(-static_cast<int64_t>(inflight_.size()));
   inflight_.clear();
+  if (worker_.options().reconnect_storm && !stopped_) {
+    RunStats& s = worker_.stats();
+    ++s.storm_dropped;
+    const int64_t t = epoch_ms();
+    s.first_drop_ms = std::min(s.first_drop_ms, t);
+    s.last_drop_ms = std::max(s.last_drop_ms, t);
+    dropped_at_ = Clock::now();
+    worker_.on_dropped(*this);
+  }
+}
+
+void Connection::retry() {
+  ++reconnect_failures_;
+  worker_.on_reconnect_failed(*this);
 }
 
 void Connection::close() {
+  stopped_ = true;
+  retry_timer_.cancel();
   if (state_ == State::Closed) return;
   worker_.stats().unanswered += inflight_.size();
   worker_.add_outstanding(-static_cast<int64_t>(inflight_.size()));
@@ -340,7 +400,8 @@ void Connection::send(std::string_view bytes) {
 void Connection::do_write() {
   write_in_flight_ = true;
   writing_.swap(pending_);
-  asio::async_write(socket_, asio::buffer(writing_), [this](const error_code& ec, std::size_t) {
+  asio::async_write(socket_, asio::buffer(writing_), [this, gen = generation_](const error_code& ec, std::size_t) {
+    if (gen != generation_) return;
     write_in_flight_ = false;
     if (state_ == State::Closed) return;
     if (ec) return fail();

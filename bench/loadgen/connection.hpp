@@ -2,6 +2,7 @@
 // QoS 1 and matches each `_reply` to its request by id. Or, in relay mode, the peer broker's subscriber.
 #pragma once
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,12 +28,16 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  void start();  // TCP connect, CONNECT, then (subscriber) SUBSCRIBE
+  void start();  // TCP connect, CONNECT, then (subscriber) SUBSCRIBE; again after a drop (a fresh session)
+  // Connect storm: start() again after `delay`, as a re-login (counted in the storm figures, not the connect
+  // phase's).
+  void reconnect_after(Clock::duration delay);
+  unsigned reconnect_failures() const { return reconnect_failures_; }
   bool ready() const { return state_ == State::Ready; }
   bool can_post() const;
   void post();   // REQUIRES: can_post()
   void ping();
-  void close();
+  void close();  // for good: no reconnect after it
   std::size_t inflight() const { return inflight_.size(); }
 
  private:
@@ -54,6 +59,7 @@ class Connection {
   void handle_delivery(const mqtt::Publish& p);
   void complete(std::size_t index, Clock::time_point now, bool ok, int code);
   void fail();
+  void retry();  // storm: this re-login attempt failed; the worker schedules the next one
   void send(std::string_view bytes);
   void do_write();
 
@@ -73,6 +79,14 @@ class Connection {
   uint32_t next_id_ = 1;
   uint16_t next_packet_id_ = 1;
   std::vector<Pending> inflight_;   // at most Options::inflight entries
+  // Every start() opens a new generation: handlers of the previous socket's operations (cancelled by its close)
+  // see a different number and leave the new session alone.
+  uint32_t generation_ = 0;
+  bool stopped_ = false;       // close() was called: never start again
+  bool reconnecting_ = false;  // storm: this session is a re-login after a drop
+  unsigned reconnect_failures_ = 0;
+  Clock::time_point dropped_at_;
+  boost::asio::steady_timer retry_timer_;
 };
 
 }  // namespace gridhub::bench

@@ -119,7 +119,7 @@ bool create_devices(const Options& options, std::vector<DeviceCredentials>& out,
     }
     HttpClient client(options.api_host, options.api_port, admin.token);
     json::value data;
-    const std::string body = json::serialize(json::object{{"productName", "bench"},
+    const std::string body = json::serialize(json::object{{"productName", options.product_name},
                                                           {"modelId", options.model_id},
                                                           {"dataFormat", "Json"},
                                                           {"productType", "Device"}});

@@ -1,5 +1,6 @@
 // gridhub_loadgen: logs in N devices over T threads and posts the lab's measure-point message, or holds the
-// connections idle, or (--relay) drives a peer broker; prints one JSON line of results. See docs/benchmarks.md.
+// connections idle, or (--relay) drives a peer broker, or (--reconnect-storm) holds them and logs every one in
+// again when the server restarts; prints one JSON line of results. See docs/benchmarks.md.
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -73,6 +74,27 @@ CpuSample sample_cpu(int server_pid) {
           machine_busy_seconds()};
 }
 
+// Storm: tells run.sh the set is held (it then kills and restarts the server), waits for the drop and for every
+// connection that was logged in to log in again.
+void wait_for_storm(const Options& options, const SharedProgress& progress, RunTimes& times) {
+  const std::size_t held = progress.connected_ok.load(std::memory_order_acquire);
+  std::fprintf(stderr, "gridhub_loadgen: held %zu\n", held);
+  std::fflush(stderr);
+  times.storm_held = held;
+  if (held == 0) {  // nothing to restore: do not make the caller wait for the timeout
+    times.storm_timed_out = true;
+    return;
+  }
+  const auto deadline = Clock::now() + std::chrono::duration<double>(options.storm_timeout_s);
+  while (progress.dropped.load(std::memory_order_acquire) == 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (progress.back.load(std::memory_order_acquire) < held && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  times.storm_timed_out = progress.back.load() < held;
+  std::fprintf(stderr, "gridhub_loadgen: storm: %zu dropped, %zu back%s\n", progress.dropped.load(),
+               progress.back.load(), times.storm_timed_out ? " (timeout)" : "");
+}
+
 int run_create(const Options& options) {
   std::vector<DeviceCredentials> devices;
   std::string error;
@@ -128,7 +150,8 @@ int run_load(Options& options) {
 
   RunTimes times;
   times.connections = n;
-  if (options.idle && options.server_pid) times.server_rss_before = process_rss_bytes(options.server_pid);
+  const bool holds = options.idle || options.reconnect_storm;
+  if (holds && options.server_pid) times.server_rss_before = process_rss_bytes(options.server_pid);
 
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
@@ -163,13 +186,14 @@ int run_load(Options& options) {
   const auto window = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.duration_s));
   CpuSample cpu0, cpu1;
   Clock::time_point w0, w1;
-  if (options.idle) {
+  if (holds) {
     w0 = Clock::now();
     cpu0 = sample_cpu(options.server_pid);
     sleep_until(w0 + window);
     w1 = Clock::now();
     cpu1 = sample_cpu(options.server_pid);
     if (options.server_pid) times.server_rss_after = process_rss_bytes(options.server_pid);
+    if (options.reconnect_storm) wait_for_storm(options, progress, times);
   } else {
     const auto start = Clock::now() + std::chrono::milliseconds(20);
     w0 = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.warmup_s));
@@ -202,6 +226,7 @@ int run_load(Options& options) {
   if (cpu0.machine && cpu1.machine) times.machine_cpu_cores = (*cpu1.machine - *cpu0.machine) / times.window_seconds;
   std::printf("%s\n", result_line(options, total, times).c_str());
   std::fflush(stdout);
+  if (options.reconnect_storm && times.storm_timed_out) return 1;
   return total.connacks_ok == n ? 0 : 1;
 }
 
@@ -228,6 +253,10 @@ int main(int argc, char** argv) {
   app.add_option("--connect-concurrency", o.connect_concurrency, "connection attempts in flight")->capture_default_str();
   app.add_option("--connect-timeout", o.connect_timeout_s, "seconds allowed for the connect phase")->capture_default_str();
   app.add_flag("--relay", o.relay, "peer broker: ack = PUBACK; one subscriber counts what it receives");
+  app.add_flag("--reconnect-storm", o.reconnect_storm,
+               "hold like --idle, print 'held', then re-login every connection the server drops (restart)");
+  app.add_option("--storm-timeout", o.storm_timeout_s, "storm: seconds from 'held' to wait for drop and re-logins")
+      ->capture_default_str();
   app.add_option("--relay-filter", o.relay_filter, "the relay subscriber's filter")->capture_default_str();
   app.add_option("--server-pid", o.server_pid, "sample this process's CPU (and RSS when idle) from /proc");
   app.add_option("--label", o.label, "copied into the result line");
@@ -237,6 +266,7 @@ int main(int argc, char** argv) {
   app.add_option("--admin-file", o.admin_file, "DATA_DIR/admin.json with {orgId, token}");
   app.add_option("--product-key", o.product_key, "create the devices in this product");
   app.add_option("--model-id", o.model_id, "or first create a product of this thing model");
+  app.add_option("--product-name", o.product_name, "the name of that product (unique)")->capture_default_str();
   app.add_option("--device-prefix", o.device_prefix, "device keys are <prefix><n>")->capture_default_str();
   app.add_option("--api-connections", o.api_connections, "parallel HTTP connections")->capture_default_str();
   app.add_option("--out", o.out_file, "devices file to write (JSON lines)");
@@ -248,6 +278,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     return run_create(o);
+  }
+  if (o.reconnect_storm && (o.idle || o.relay)) {
+    std::fprintf(stderr, "gridhub_loadgen: --reconnect-storm holds idle connections: not with --idle or --relay\n");
+    return 2;
   }
   if (o.devices_file.empty()) {
     std::fprintf(stderr, "gridhub_loadgen: --devices-file is required (or --create-devices)\n");

@@ -25,6 +25,10 @@ struct Options {
   double connect_timeout_s = 60;
   bool idle = false;             // connect, hold, measure server RSS; post nothing
   bool relay = false;            // peer broker: ack = PUBACK, one subscriber counts deliveries
+  // Connect storm: connect, hold idle duration_s (server RSS like --idle), print "held" on stderr, then wait for
+  // the server to drop every connection and log each one in again (jitter <= 100 ms, retries with backoff).
+  bool reconnect_storm = false;
+  double storm_timeout_s = 120;  // from "held": how long to wait for the drop and for every re-login
   std::string relay_filter = "/sys/+/+/thing/measurepoint/post";
   int server_pid = 0;            // sample the server's CPU and RSS from /proc when set
   std::string label;             // copied into the result line
@@ -35,6 +39,7 @@ struct Options {
   std::string admin_file;        // DIR/admin.json {"orgId","token"}
   std::string product_key;       // existing product; or
   std::string model_id;          // create a product of this model first
+  std::string product_name = "bench";  // its name (unique in the organization)
   std::string device_prefix = "bench-";
   unsigned api_connections = 4;
   std::string out_file;

@@ -36,7 +36,7 @@ std::string result_line(const Options& options, const RunStats& s, const RunTime
   const double window = t.window_seconds > 0 ? t.window_seconds : 1;
   json::object r;
   r["label"] = options.label;
-  r["mode"] = options.idle ? "idle" : options.relay ? "relay" : "load";
+  r["mode"] = options.idle ? "idle" : options.relay ? "relay" : options.reconnect_storm ? "storm" : "load";
   r["connections"] = t.connections;
   r["threads"] = options.threads;
   r["inflight"] = options.inflight;
@@ -51,7 +51,28 @@ std::string result_line(const Options& options, const RunStats& s, const RunTime
       {"seconds", round3(t.connect_seconds)},
       {"per_s", t.connect_seconds > 0 ? std::round(static_cast<double>(s.connacks_ok) / t.connect_seconds) : 0.0},
       {"latency_ms", latency_ms(s.connect_latency_us, 1e-3)}};
-  if (!options.idle) {
+  if (options.reconnect_storm) {
+    // Epoch milliseconds (null: not seen): run.sh knows when it restarted the server and subtracts.
+    auto epoch = [](int64_t t) -> json::value {
+      if (t == INT64_MAX || t == INT64_MIN) return nullptr;
+      return t;
+    };
+    const bool all_back = !t.storm_timed_out && s.storm_back >= t.storm_held;
+    r["storm"] = json::object{
+        {"held", t.storm_held},
+        {"dropped", s.storm_dropped},
+        {"back", s.storm_back},
+        {"all_back", all_back},
+        {"attempts", s.storm_attempts},
+        {"failed_attempts", s.storm_failed},
+        {"refused", by_code(s.storm_refused)},
+        {"first_drop_epoch_ms", epoch(s.first_drop_ms)},
+        {"last_drop_epoch_ms", epoch(s.last_drop_ms)},
+        {"first_back_epoch_ms", epoch(s.first_back_ms)},
+        {"last_back_epoch_ms", epoch(s.last_back_ms)},
+        {"reconnect_ms", latency_ms(s.storm_reconnect_ms, 1.0)}};
+  }
+  if (!options.idle && !options.reconnect_storm) {
     r["posts"] = json::object{{"sent", s.posts_sent},
                               {"acked", s.acked},
                               {"sent_per_s", std::round(static_cast<double>(s.posts_sent) / window)},

@@ -17,6 +17,8 @@ struct RunTimes {
   std::optional<double> server_cpu_cores, loadgen_cpu_cores;  // CPU seconds / window seconds
   std::optional<double> machine_cpu_cores;                    // every process, same window
   std::optional<uint64_t> server_rss_before, server_rss_after;
+  std::size_t storm_held = 0;     // --reconnect-storm: logged in when the server went away
+  bool storm_timed_out = false;   // not every held connection came back within --storm-timeout
 };
 
 std::string result_line(const Options& options, const RunStats& stats, const RunTimes& times);

@@ -1,6 +1,7 @@
 // What one worker thread counts; workers are merged after their threads have joined, so nothing is shared.
 #pragma once
 #include <chrono>
+#include <algorithm>
 #include <cstdint>
 #include <map>
 
@@ -30,6 +31,12 @@ struct RunStats {
   // Relay mode: what the subscriber received.
   uint64_t delivered = 0, delivered_total = 0;
   LatencyHistogram delivery_latency_ms;  // publish "time" (epoch ms) to arrival: millisecond resolution
+  // Connect storm (--reconnect-storm): wall-clock epoch ms, so that run.sh can set them against the moment it
+  // restarted the server (INT64_MAX / INT64_MIN: nothing seen).
+  uint64_t storm_dropped = 0, storm_back = 0, storm_attempts = 0, storm_failed = 0;
+  std::map<int, uint64_t> storm_refused;  // CONNACK return code -> count, during the storm
+  int64_t first_drop_ms = INT64_MAX, last_drop_ms = INT64_MIN, first_back_ms = INT64_MAX, last_back_ms = INT64_MIN;
+  LatencyHistogram storm_reconnect_ms;    // one connection's drop to its CONNACK again
 
   void merge(const RunStats& o) {
     connect_attempts += o.connect_attempts;
@@ -56,6 +63,16 @@ struct RunStats {
     delivered += o.delivered;
     delivered_total += o.delivered_total;
     delivery_latency_ms.merge(o.delivery_latency_ms);
+    storm_dropped += o.storm_dropped;
+    storm_back += o.storm_back;
+    storm_attempts += o.storm_attempts;
+    storm_failed += o.storm_failed;
+    for (auto [k, v] : o.storm_refused) storm_refused[k] += v;
+    first_drop_ms = std::min(first_drop_ms, o.first_drop_ms);
+    last_drop_ms = std::max(last_drop_ms, o.last_drop_ms);
+    first_back_ms = std::min(first_back_ms, o.first_back_ms);
+    last_back_ms = std::max(last_back_ms, o.last_back_ms);
+    storm_reconnect_ms.merge(o.storm_reconnect_ms);
   }
 };
 

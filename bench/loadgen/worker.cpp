@@ -12,6 +12,17 @@ namespace {
 // The pacer hands out posts every millisecond: fine enough that a 25,000/s target is ~12 posts per tick per
 // thread, coarse enough to cost nothing.
 constexpr auto kPaceTick = std::chrono::milliseconds(1);
+
+// Connect storm. A dropped device comes back after a random 0-100 ms, so that a whole fleet does not arrive in
+// the same instant; a failed attempt (port not listening yet, refused, reset) waits 50-100 ms, then twice as long
+// each time up to 0.5-1 s, as device SDKs back off: fast enough that a server back in a second sees its
+// devices within another second, slow enough that 19,000 devices retrying do not take the CPU it needs to start.
+constexpr double kDropJitterMs = 100;
+constexpr double kRetryBaseMs = 100, kRetryCapMs = 1000;
+
+Clock::duration millis(double ms) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(ms));
+}
 }  // namespace
 
 Worker::Worker(const Options& options, asio::ip::tcp::endpoint server, SharedProgress& progress)
@@ -20,7 +31,8 @@ Worker::Worker(const Options& options, asio::ip::tcp::endpoint server, SharedPro
       progress_(progress),
       guard_(asio::make_work_guard(io_)),
       pacer_(io_),
-      pinger_(io_) {
+      pinger_(io_),
+      random_(0x570a3 ^ reinterpret_cast<uintptr_t>(this)) {
   connect_limit_ = std::max<std::size_t>(1, options.connect_concurrency / std::max(1u, options.threads));
 }
 
@@ -57,8 +69,20 @@ void Worker::connect_next() {
 
 void Worker::on_connect_finished(bool ok) {
   --connecting_;
+  if (ok) progress_.connected_ok.fetch_add(1, std::memory_order_release);
   progress_.connects_finished.fetch_add(1, std::memory_order_release);
   if (next_to_connect_ < connections_.size()) connect_next();
+}
+
+void Worker::on_dropped(Connection& c) {
+  progress_.dropped.fetch_add(1, std::memory_order_release);
+  c.reconnect_after(millis(random_.uniform() * kDropJitterMs));
+}
+
+void Worker::on_reconnect_failed(Connection& c) {
+  const unsigned doublings = std::min(c.reconnect_failures() - 1, 4u);
+  const double ceiling = std::min(kRetryBaseMs * static_cast<double>(1u << doublings), kRetryCapMs);
+  c.reconnect_after(millis(ceiling * (0.5 + 0.5 * random_.uniform())));
 }
 
 void Worker::start_load(Clock::time_point window_start, Clock::time_point window_end, double rate) {

@@ -21,6 +21,8 @@ struct SharedProgress {
   std::atomic<int64_t> outstanding{0};            // posts awaiting their reply, all workers
   std::atomic<bool> subscribed{false};            // relay mode: the subscriber's SUBACK arrived
   std::atomic<uint64_t> sent{0}, delivered{0};    // relay mode: to wait until the subscriber has caught up
+  std::atomic<std::size_t> connected_ok{0};       // CONNACK accepted in the connect phase
+  std::atomic<std::size_t> dropped{0}, back{0};   // storm: logged-in connections the server closed; re-logins
 };
 
 class Worker {
@@ -54,6 +56,10 @@ class Worker {
   bool in_window(Clock::time_point t) const { return t >= window_start_ && t < window_end_; }
   void on_connect_finished(bool ok);
   void on_slot_free(Connection& c);
+  // Connect storm (--reconnect-storm): a drop is re-tried after 0-100 ms; a failed re-login after a backoff.
+  void on_dropped(Connection& c);
+  void on_reconnect_failed(Connection& c);
+  void on_reconnected() { progress_.back.fetch_add(1, std::memory_order_release); }
   void on_subscribed() { progress_.subscribed.store(true, std::memory_order_release); }
   void add_outstanding(int64_t n) { progress_.outstanding.fetch_add(n, std::memory_order_relaxed); }
   SharedProgress& progress() { return progress_; }
@@ -82,6 +88,8 @@ class Worker {
   Clock::time_point load_start_, window_start_{Clock::time_point::max()}, window_end_{Clock::time_point::max()};
   uint64_t issued_ = 0;
   std::size_t cursor_ = 0;
+  // Storm jitter.
+  Random random_;
 };
 
 }  // namespace gridhub::bench
