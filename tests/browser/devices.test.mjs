@@ -6,7 +6,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, api, createUser, launchBrowser, newPage, login, screenshot, test, check, run, sleep, sourceDir }
+import { startServer, api, createUser, launchBrowser, newPage, login, screenshot, test, check, run, sleep, sourceDir, waitFor }
   from './lib.mjs';
 
 const kDevices = '/connect-service/v2.1/devices';
@@ -35,21 +35,6 @@ function noErrors(p) {
 
 const text = (p, sel) => p.locator(sel).first().innerText();
 const rowOf = (p, deviceKey) => p.locator(`table.grid tbody tr[data-device-key="${deviceKey}"]`);
-
-async function waitFor(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-}
 
 test('the list shows the demo device and the counters', async () => {
   const p = await adminPage();

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, api, createUser, launchBrowser, newPage, login, screenshot, test, check, run, sleep, sourceDir }
+import { startServer, api, createUser, launchBrowser, newPage, login, screenshot, test, check, run, sleep, sourceDir, waitFor }
   from './lib.mjs';
 
 const smartBattery = process.env.SMART_BATTERY ||
@@ -26,21 +26,6 @@ const page = await newPage(browser, server);
 let productKey = null;
 let device = null;  // {assetId, productKey, deviceKey, deviceSecret} as the one-time dialog showed them
 let battery = null;
-
-async function waitFor(fn, ms, what) {
-  const deadline = Date.now() + ms;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(100);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
-}
 
 function noErrors() {
   check(page.errors.length === 0, 'no page errors: ' + page.errors.join('\n'));

@@ -143,6 +143,22 @@ export async function screenshot(page, name) {
   return path;
 }
 
+// Polls `fn` every 100 ms until it returns something truthy (returned) or `ms` pass (throws, naming `what`).
+export async function waitFor(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what} (last: ${last})`);
+}
+
 // test('name', async () => {...}); await run(): runs them in order, prints each result, exits 1 on a failure.
 const tests = [];
 export function test(name, fn) {
