@@ -115,6 +115,26 @@ class Demo(ServerTest):
                  for d in devices]
         self.assertEqual(names.count("Smartbattery_Device"), 1)
 
+    def test_demo_console_user_logs_in_with_the_shown_password(self):
+        s = self.server
+        user, password = s.demo_info["consoleUser"], s.demo_info["consolePassword"]
+        self.assertEqual(user, "admin")
+        self.assertGreaterEqual(len(password), 16)
+        self.assertIn(f"user admin, password {password}", s.read_banner())
+        self.assertNotIn(password, s.read_log())
+        login = {"username": user, "password": password}
+        status, answer = s.api("POST", "/iam-service/v2.1/sessions", "action=login", login, token="")
+        self.assertEqual(status, 200, answer)
+        status, answer = s.api("POST", "/iam-service/v2.1/sessions", "action=login",
+                               {"username": user, "password": password + "x"}, token="")
+        self.assertEqual(status, 401, answer)
+        # A restart keeps the same user and password (no second user, nothing new to learn).
+        self.assertEqual(s.stop(), 0)
+        s.start()
+        self.assertEqual(s.demo_info["consolePassword"], password)
+        status, answer = s.api("POST", "/iam-service/v2.1/sessions", "action=login", login, token="")
+        self.assertEqual(status, 200, answer)
+
     def test_demo_restarts_with_more_products_and_devices_than_one_page(self):
         # The demo finds its product and device by name, not in the first page of 200 (a crash-loop finding).
         s, before = self.server, dict(self.server.demo_info)
